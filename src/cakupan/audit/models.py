@@ -1,0 +1,68 @@
+"""The append-only audit log: who did what to which object, how many rows, when, from where."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnly(Exception):
+    """An attempt to change or remove an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("audit entries cannot be changed")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnly("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    """One audited event. Rows are only ever inserted (the database refuses updates and deletes)."""
+
+    ACTIONS = {
+        "login": _("Login"),
+        "login.failed": _("Failed login"),
+        "logout": _("Logout"),
+        "password.change": _("Password change"),
+        "import": _("Import"),
+        "export": _("Export"),
+        "nik.reveal": _("NIK reveal"),
+        "permission.change": _("Permission change"),
+        "token.create": _("Token created"),
+        "token.revoke": _("Token revoked"),
+        "token.denied": _("Token refused"),
+        "score.change": _("Score change"),
+        "job.run": _("Background job"),
+    }
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    region_code = models.CharField(max_length=13, blank=True, db_index=True)
+    row_count = models.IntegerField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnly("audit entries cannot be deleted")

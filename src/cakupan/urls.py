@@ -1,0 +1,32 @@
+"""Every URL of Cakupan. App pages are thin views over selectors; the API lives at /api/v1/."""
+
+from django.urls import include, path
+
+from cakupan.api import api
+from cakupan.audit import views as audit_views
+from cakupan.coverage import views as coverage_views
+from cakupan.jobs import views as job_views
+from cakupan.regions import views as region_views
+from cakupan.registry import views as registry_views
+from cakupan.web import views as web_views
+from cakupan.web.admin import admin_site
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("masuk/", web_views.LoginView.as_view(), name="login"),
+    path("keluar/", web_views.LogoutView.as_view(), name="logout"),
+    path("akun/sandi/", web_views.PasswordChangeView.as_view(), name="password_change"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cakupan/", coverage_views.coverage, name="coverage"),
+    path("cakupan/ekspor/", coverage_views.coverage_export, name="coverage_export"),
+    path("registri/peserta/", registry_views.participants, name="participants"),
+    path("registri/peserta/cari-nik/", registry_views.participant_find_nik, name="participant_find_nik"),
+    path("registri/peserta/ekspor/", registry_views.participants_export, name="participants_export"),
+    path("wilayah/", region_views.regions, name="regions"),
+    path("pekerjaan/", job_views.jobs, name="jobs"),
+    path("pekerjaan/<int:job_id>/", job_views.job_detail, name="job_detail"),
+    path("audit/", audit_views.audit, name="audit"),
+    path("admin/", admin_site.urls),
+    path("api/v1/", api.urls),
+]
+
