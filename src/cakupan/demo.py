@@ -62,9 +62,17 @@ def demo_load(
 ) -> dict[str, int]:
     """Load the demo into an empty registry; returns the counts of what was made."""
     rng = random.Random(seed)
-    villages = list(
-        Region.objects.filter(code__startswith="51.", level="village").values_list("code", flat=True)
-    )
+    villages_by_regency: dict[str, list[str]] = {}
+    for code in Region.objects.filter(code__startswith="51.", level="village").values_list(
+        "code", flat=True
+    ):
+        villages_by_regency.setdefault(code[:5], []).append(code)
+    regencies = list(WORKFORCE_2023)
+    weights = [WORKFORCE_2023[r] for r in regencies]
+
+    def village_pick() -> str:
+        """A village, regencies weighted by their working population."""
+        return rng.choice(villages_by_regency[rng.choices(regencies, weights)[0]])
     for u in DEMO_USERS:
         if not User.objects.filter(username=u.username).exists():
             user = User(username=u.username, role=u.role, region_id=u.region_code,
@@ -74,7 +82,7 @@ def demo_load(
 
     employers = []
     for i in range(max(50, participants // 40)):
-        village = rng.choice(villages)
+        village = village_pick()
         employers.append(Employer(
             npp=f"{10000000 + i:08d}", nib=f"{9120000000000 + i:013d}", nama=f"PT Demo Bali {i + 1}",
             kbli=rng.choice(["55110", "56101", "47111", "41011", "01111", "10792"]),
@@ -87,7 +95,7 @@ def demo_load(
     people = []
     seen: set[str] = set()
     while len(people) < participants:
-        village = rng.choice(villages)
+        village = village_pick()
         sex = rng.choice("LP")
         born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 365 * 45))
         nik = nik_make(village[:8], born, sex, rng.randint(1, 9999))

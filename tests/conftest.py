@@ -1,0 +1,72 @@
+"""Shared fixtures: one user per role in Bali, an outsider in another village (hc/test.py style)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+
+@pytest.fixture
+def make_user(db):
+    from cakupan.accounts.models import User
+
+    def make(username: str, role: str, region_code: str | None, password: str = "sandi-uji-123"):
+        user = User(username=username, role=role, region_id=region_code,
+                    is_staff=role == "bpjs_admin")
+        user.set_password(password)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def bpjs_admin(make_user):
+    return make_user("admin_bali", "bpjs_admin", "51")
+
+
+@pytest.fixture
+def analyst(make_user):
+    return make_user("analis_bali", "analyst", "51")
+
+
+@pytest.fixture
+def village_operator(make_user):
+    """Operator of Batubulan (51.04.01.2001), Gianyar."""
+    return make_user("op_batubulan", "village_operator", "51.04.01.2001")
+
+
+@pytest.fixture
+def other_village_operator(make_user):
+    """Operator of Ketewel (51.04.01.2002), the next village: the outsider."""
+    return make_user("op_ketewel", "village_operator", "51.04.01.2002")
+
+
+@pytest.fixture
+def participants(db):
+    """Two people in Batubulan, one in Ketewel, one in Denpasar, each active in 2023-12."""
+    from datetime import date
+
+    from cakupan.registry.models import Membership, Participant
+
+    rows = [
+        ("5104014101900001", "Ni Made Batubulan", date(1990, 1, 1), "P", "51.04.01.2001"),
+        ("5104010202850002", "Wayan Batubulan", date(1985, 2, 2), "L", "51.04.01.2001"),
+        ("5104010303800003", "Ketut Ketewel", date(1980, 3, 3), "L", "51.04.01.2002"),
+        ("5171010404750004", "Putu Denpasar", date(1975, 4, 4), "L", "51.71.01.1001"),
+    ]
+    people = []
+    for nik, nama, born, sex, village in rows:
+        p = Participant.objects.create(
+            nik=nik, nama=nama, tanggal_lahir=born, jenis_kelamin=sex, kode_wilayah=village
+        )
+        Membership.objects.create(
+            periode="2023-12", participant=p, segmen="BPU", kode_wilayah=village,
+            jenis_kelamin=sex, tanggal_lahir=born, program="JKK,JKM", upah=1_000_000,
+            tmt=date(2023, 1, 1), bulan_iuran_terakhir="2023-12",
+        )
+        people.append(p)
+    return people
