@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "cakupan.audit",
     "cakupan.jobs",
     "cakupan.registry",
+    "cakupan.imports",
     "cakupan.coverage",
     "cakupan.web",
 ]

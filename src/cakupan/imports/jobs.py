@@ -1,0 +1,40 @@
+"""Import job kinds for the background worker: the web upload queues one of these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cakupan.accounts.models import User
+from cakupan.imports.services.employers import employer_import
+from cakupan.imports.services.participants import participant_import
+from cakupan.jobs.services import Progress, job_kind
+
+
+def _summary(result: Any) -> dict[str, Any]:
+    r = result.record
+    return {
+        "impor": r.pk, "hasil": r.outcome, "baris": r.rows_total, "diimpor": r.rows_imported,
+        "ditolak": r.rows_rejected, "peringatan": r.warnings, "detik": r.seconds,
+    }
+
+
+@job_kind("imports.participants")
+def participants_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    user = User.objects.get(pk=params["user_id"])
+    result = participant_import(
+        path=Path(params["path"]), periode=params["periode"], acting_user=user,
+        file_name=params["file_name"], partial=params.get("partial", False),
+        replace=params.get("replace", False), progress=progress, job_id=params.get("job_id"),
+    )
+    return _summary(result)
+
+
+@job_kind("imports.employers")
+def employers_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    user = User.objects.get(pk=params["user_id"])
+    result = employer_import(
+        path=Path(params["path"]), acting_user=user, file_name=params["file_name"],
+        partial=params.get("partial", False), progress=progress, job_id=params.get("job_id"),
+    )
+    return _summary(result)

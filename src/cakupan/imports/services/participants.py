@@ -1,0 +1,381 @@
+"""`participant_import`: a registry snapshot file into one period, all-or-nothing by default.
+
+Read (streamed) → check every cell of every row → stage the good rows in a temporary table →
+if nothing was rejected (or `partial`), merge set-based in one transaction: participants by NIK,
+memberships by (period, participant). Killed at any point, the registry is as before.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cakupan.accounts.scope import Actor, in_scope, require_capability
+from cakupan.audit.services import audit_record
+from cakupan.errors import CakupanError
+from cakupan.identity import (
+    KpjInvalid,
+    NppInvalid,
+    nik_problems,
+    nik_suspicions,
+    parse_nik,
+)
+from cakupan.imports.models import ImportRecord, Outcome
+from cakupan.imports.services.cells import (
+    parse_choice,
+    parse_date,
+    parse_money,
+    parse_month,
+    region_unknown,
+    required,
+)
+from cakupan.imports.services.problems import CellProblem, Problem, RejectsReport, problem
+from cakupan.imports.services.readers import Table, UnreadableFile, open_table
+from cakupan.imports.services.staging import Staging
+from cakupan.jobs.services import Progress
+from cakupan.regions.models import Region
+from cakupan.registry.models import PROGRAMS, Employer, Segmen
+from cakupan.registry.selectors import period_end, period_parse
+
+COLUMNS = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "kpj", "segmen", "npp",
+           "kode_wilayah", "pekerjaan", "program", "upah", "tmt", "bulan_iuran_terakhir")
+REQUIRED = ("nik", "nama", "segmen", "kode_wilayah", "program", "tmt", "bulan_iuran_terakhir")
+ALIASES = {
+    **{c: c for c in COLUMNS},
+    "national_id": "nik", "no_ktp": "nik", "nomor_induk_kependudukan": "nik",
+    "name": "nama", "nama_lengkap": "nama", "full_name": "nama",
+    "date_of_birth": "tanggal_lahir", "birth_date": "tanggal_lahir", "tgl_lahir": "tanggal_lahir",
+    "sex": "jenis_kelamin", "gender": "jenis_kelamin", "jk": "jenis_kelamin",
+    "card_number": "kpj", "no_kpj": "kpj", "segment": "segmen",
+    "employer": "npp", "employer_npp": "npp", "region_code": "kode_wilayah",
+    "village_code": "kode_wilayah", "kode_desa": "kode_wilayah", "occupation": "pekerjaan",
+    "job": "pekerjaan", "programs": "program", "programme": "program", "programmes": "program",
+    "wage": "upah", "income": "upah", "penghasilan": "upah", "start_date": "tmt",
+    "membership_start": "tmt", "last_paid_month": "bulan_iuran_terakhir",
+    "last_month_paid": "bulan_iuran_terakhir", "bulan_terakhir_bayar": "bulan_iuran_terakhir",
+}
+STAGE_COLUMNS = (
+    ("baris", "integer"), ("nik", "varchar(16)"), ("nama", "varchar(200)"),
+    ("tanggal_lahir", "date"), ("jenis_kelamin", "varchar(1)"), ("kpj", "varchar(11)"),
+    ("segmen", "varchar(5)"), ("npp", "varchar(8)"), ("kode_wilayah", "varchar(13)"),
+    ("pekerjaan", "varchar(100)"), ("program", "varchar(24)"), ("upah", "bigint"),
+    ("tmt", "date"), ("bulan_iuran_terakhir", "varchar(7)"),
+)
+SHOWN_PROBLEMS = 50
+
+
+class DuplicateNik(CakupanError):
+    kode = "nik_ganda"
+    pesan = "NIK ini sudah ada di baris {pertama} berkas yang sama."
+    message = "This NIK already appears in row {pertama} of the same file."
+
+
+class PaidBeforeStart(CakupanError):
+    kode = "iuran_sebelum_tmt"
+    pesan = "Bulan iuran terakhir {bulan} lebih awal dari bulan TMT {tmt}."
+    message = "Last month paid {bulan} is before the start month (TMT) {tmt}."
+
+
+class PuWithoutNpp(CakupanError):
+    kode = "pu_tanpa_npp"
+    pesan = "Peserta PU (penerima upah) wajib punya NPP pemberi kerja."
+    message = "A PU (wage earner) participant needs the employer's NPP."
+
+
+class NppUnknown(CakupanError):
+    kode = "npp_tidak_terdaftar"
+    pesan = "NPP {npp} tidak ada di registri pemberi kerja; impor pemberi kerjanya dulu."
+    message = "NPP {npp} is not in the employer registry; import the employer first."
+
+
+class ProgramInvalid(CakupanError):
+    kode = "program_tidak_valid"
+    pesan = "Program {nilai!r} tidak dikenal; tulis bagian dari JKK,JKM,JHT,JP,JKP."
+    message = "Programme {nilai!r} is unknown; write a subset of JKK,JKM,JHT,JP,JKP."
+
+
+class RegionOutOfScope(CakupanError):
+    kode = "wilayah_di_luar_cakupan"
+    pesan = "Kode wilayah {nilai} di luar wilayah akun Anda ({lingkup})."
+    message = "Region code {nilai} is outside your account's region ({lingkup})."
+
+
+class RegionTooCoarse(CakupanError):
+    kode = "wilayah_terlalu_kasar"
+    pesan = "Kode wilayah {nilai} adalah provinsi; tulis kode desa, kecamatan atau kabupaten."
+    message = "Region code {nilai} is a province; write a village, district or regency code."
+
+
+@dataclass
+class ImportResult:
+    record: ImportRecord
+    problems: list[Problem]  # the first few, for the screen; all of them are in the report
+
+    @property
+    def exit_code(self) -> int:
+        return {Outcome.REJECTED: 1, Outcome.PARTIAL: 1, Outcome.UNREADABLE: 2}.get(
+            self.record.outcome, 0  # type: ignore[call-overload]
+        )
+
+
+class _Checker:
+    """Checks rows of one file; knows regions, employers and the NIKs already seen."""
+
+    def __init__(self, actor: Actor, periode: str) -> None:
+        self.codes = dict(Region.objects.values_list("code", "level"))
+        districts = {c for c, lvl in self.codes.items() if lvl in ("province", "regency", "district")}
+        self.region_exists = districts.__contains__
+        self.npps = set(Employer.objects.values_list("npp", flat=True))
+        self.seen: dict[int, int] = {}
+        self.actor = actor
+        self.scope = actor.region_code
+        self.today = date.today()
+        self.periode = periode
+
+    def check(self, baris: int, row: dict[str, str]) -> tuple[tuple[Any, ...] | None, list[Problem]]:
+        found: list[Problem] = []
+
+        def bad(kolom: str, error: CakupanError, warning: bool = False) -> None:
+            found.append(problem(baris, kolom, row.get(kolom, ""), error, warning=warning))
+
+        for kolom in REQUIRED:
+            if not row.get(kolom):
+                bad(kolom, required(kolom))
+        nik = row.get("nik", "")
+        info = None
+        if nik:
+            try:
+                info = parse_nik(nik, self.region_exists, today=self.today)
+            except CakupanError:
+                for error in nik_problems(nik, self.region_exists, today=self.today):
+                    bad("nik", error)
+            if info is not None:
+                first = self.seen.setdefault(int(info.nik), baris)
+                if first != baris:
+                    bad("nik", DuplicateNik(pertama=first))
+        tanggal_lahir = self._cell(row, "tanggal_lahir", parse_date, bad)
+        jenis_kelamin = None
+        if row.get("jenis_kelamin"):
+            jenis_kelamin = self._cell(row, "jenis_kelamin", lambda v, k: parse_choice(v, k, ("L", "P")), bad)
+        if info is not None:
+            for warning in nik_suspicions(info, tanggal_lahir, jenis_kelamin):
+                kolom = "jenis_kelamin" if "kelamin" in warning.kode else "tanggal_lahir"
+                bad(kolom, warning, warning=True)
+            tanggal_lahir = tanggal_lahir or info.tanggal_lahir
+            jenis_kelamin = jenis_kelamin or info.jenis_kelamin
+
+        kpj = row.get("kpj", "")
+        if kpj and not (len(kpj) == 11 and kpj.isdigit()):
+            bad("kpj", KpjInvalid(nilai=kpj))
+        segmen = self._cell(row, "segmen", lambda v, k: parse_choice(v, k, tuple(Segmen.values)), bad)
+        npp = row.get("npp", "")
+        if npp:
+            if not (len(npp) == 8 and npp.isdigit()):
+                bad("npp", NppInvalid(nilai=npp))
+            elif npp not in self.npps:
+                bad("npp", NppUnknown(npp=npp))
+        elif segmen == "PU":
+            bad("npp", PuWithoutNpp())
+
+        kode = row.get("kode_wilayah", "")
+        if kode:
+            level = self.codes.get(kode)
+            if level is None:
+                bad("kode_wilayah", region_unknown(kode))
+            elif level == "province":
+                bad("kode_wilayah", RegionTooCoarse(nilai=kode))
+            elif not in_scope(self.actor, kode):
+                bad("kode_wilayah", RegionOutOfScope(nilai=kode, lingkup=self.scope))
+
+        program = None
+        if row.get("program"):
+            parts = [p.strip().upper() for p in row["program"].replace(";", ",").split(",") if p.strip()]
+            if not parts or any(p not in PROGRAMS for p in parts) or len(set(parts)) != len(parts):
+                bad("program", ProgramInvalid(nilai=row["program"]))
+            else:
+                program = ",".join(p for p in PROGRAMS if p in parts)
+        upah = None
+        if row.get("upah"):
+            upah = self._cell(row, "upah", parse_money, bad)
+        elif segmen == "PU":
+            bad("upah", required("upah"))
+        tmt = self._cell(row, "tmt", parse_date, bad)
+        paid = self._cell(row, "bulan_iuran_terakhir", parse_month, bad)
+        if tmt and paid and paid < f"{tmt.year:04d}-{tmt.month:02d}":
+            bad("bulan_iuran_terakhir", PaidBeforeStart(bulan=paid, tmt=f"{tmt:%Y-%m}"))
+
+        if any(not p.warning for p in found):
+            return None, found
+        return (
+            baris, info.nik, row["nama"][:200], tanggal_lahir, jenis_kelamin, kpj,  # type: ignore[union-attr]
+            segmen, npp or None, kode, row.get("pekerjaan", "")[:100], program, upah, tmt, paid,
+        ), found
+
+    @staticmethod
+    def _cell(row: dict[str, str], kolom: str, parse: Any, bad: Any) -> Any:
+        value = row.get(kolom, "")
+        if not value:
+            return None
+        try:
+            return parse(value, kolom)
+        except CellProblem as error:
+            bad(kolom, error)
+            return None
+
+
+def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
+    """Participants by NIK, then memberships by (period, participant), set-based, one transaction."""
+    s = staging.name
+    now = timezone.now()
+    with connection.cursor() as c:
+        c.execute(
+            f"SELECT count(*) FROM {s} JOIN registry_participant p ON p.nik = {s}.nik "
+            f"JOIN registry_membership m ON m.participant_id = p.id AND m.periode = %s",
+            [periode],
+        )
+        existing = c.fetchone()[0]
+        c.execute(
+            f"""INSERT INTO registry_participant
+                  (nik, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, updated_at)
+                SELECT nik, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, %s FROM {s} WHERE 1=1
+                ON CONFLICT (nik) DO UPDATE SET nama = excluded.nama,
+                  tanggal_lahir = excluded.tanggal_lahir, jenis_kelamin = excluded.jenis_kelamin,
+                  kode_wilayah = excluded.kode_wilayah, updated_at = excluded.updated_at""",
+            [now],
+        )
+        c.execute(
+            f"""INSERT INTO registry_membership
+                  (periode, participant_id, kpj, segmen, employer_id, kode_wilayah, jenis_kelamin,
+                   tanggal_lahir, pekerjaan, program, upah, tmt, bulan_iuran_terakhir)
+                SELECT %s, p.id, coalesce(s.kpj, ''), s.segmen, e.id, s.kode_wilayah,
+                       s.jenis_kelamin, s.tanggal_lahir, coalesce(s.pekerjaan, ''), s.program,
+                       s.upah, s.tmt, s.bulan_iuran_terakhir
+                FROM {s} s JOIN registry_participant p ON p.nik = s.nik
+                LEFT JOIN registry_employer e ON e.npp = s.npp WHERE 1=1
+                ON CONFLICT (periode, participant_id) DO UPDATE SET kpj = excluded.kpj,
+                  segmen = excluded.segmen, employer_id = excluded.employer_id,
+                  kode_wilayah = excluded.kode_wilayah, jenis_kelamin = excluded.jenis_kelamin,
+                  tanggal_lahir = excluded.tanggal_lahir, pekerjaan = excluded.pekerjaan,
+                  program = excluded.program, upah = excluded.upah, tmt = excluded.tmt,
+                  bulan_iuran_terakhir = excluded.bulan_iuran_terakhir""",
+            [periode],
+        )
+        removed = 0
+        if replace:
+            c.execute(
+                f"""DELETE FROM registry_membership WHERE periode = %s AND participant_id NOT IN
+                    (SELECT p.id FROM {s} JOIN registry_participant p ON p.nik = {s}.nik)""",
+                [periode],
+            )
+            removed = c.rowcount
+    return {"baru": staging.count - existing, "diperbarui": existing, "dihapus": removed}
+
+
+def participant_import(
+    *,
+    path: Path,
+    periode: str,
+    acting_user: Actor,
+    file_name: str | None = None,
+    rejects_path: Path | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    replace: bool = False,
+    progress: Progress | None = None,
+    job_id: int | None = None,
+) -> ImportResult:
+    """Import a registry snapshot for `periode`; see the module docstring for the guarantees."""
+    require_capability(acting_user, "registry.import")
+    period_parse(periode)
+    progress = progress or Progress()
+    started = time.monotonic()
+    name = file_name or path.name
+    user = acting_user if acting_user.__class__.__name__ == "User" else None
+    record = ImportRecord.objects.create(
+        kind="participants", periode=periode, file_name=name[:255], sha256="",
+        options={"dry_run": dry_run, "partial": partial, "replace": replace},
+        created_by=user, created_by_label=getattr(user, "username", "") or "sistem",
+        region_code=acting_user.region_code or "", job_id=job_id,
+    )
+    try:
+        table = open_table(path, aliases=ALIASES, required=REQUIRED, display_name=name)
+    except CakupanError as error:
+        return _finish(record, Outcome.UNREADABLE, started, message=str(error), problems=[])
+
+    report_path = rejects_path or _default_rejects(record)
+    report = RejectsReport(report_path)
+    checker = _Checker(acting_user, periode)
+    staging = Staging(f"import_stage_{record.pk}", STAGE_COLUMNS)
+    shown: list[Problem] = []
+    counts = {"total": 0, "rejected": 0, "warnings": 0}
+    progress.start(table.total)
+    try:
+        for baris, row in table.rows:
+            counts["total"] += 1
+            clean, found = checker.check(baris, row)
+            if found:
+                for p in found:
+                    report.write(p)
+                    if len(shown) < SHOWN_PROBLEMS:
+                        shown.append(p)
+                if clean is None:
+                    counts["rejected"] += 1
+                else:
+                    counts["warnings"] += len(found)
+            if clean is not None:
+                staging.add(clean)
+            progress.advance()
+        staging.finish()
+        report.close()
+        record.sha256 = table.sha256.hexdigest()
+        record.rows_total, record.rows_rejected = counts["total"], counts["rejected"]
+        record.warnings, record.problems = counts["warnings"], report.count
+        if report.count:
+            record.rejects_path = str(report_path)
+        else:
+            report_path.unlink(missing_ok=True)
+
+        if dry_run:
+            outcome = Outcome.REJECTED if counts["rejected"] else Outcome.CHECKED
+            return _finish(record, outcome, started, problems=shown)
+        if counts["rejected"] and not partial:
+            return _finish(record, Outcome.REJECTED, started, problems=shown)
+        progress.log(f"menggabungkan {staging.count} baris / merging {staging.count} rows")
+        with transaction.atomic():
+            merged = _merge(staging, periode, replace)
+            record.rows_imported = staging.count
+            record.options = {**record.options, **merged}
+            audit_record(
+                actor=acting_user, action="import", target=record, rows=staging.count,
+                detail={"kind": "participants", "periode": periode, "sha256": record.sha256,
+                        **merged},
+            )
+            outcome = Outcome.PARTIAL if counts["rejected"] else Outcome.IMPORTED
+            return _finish(record, outcome, started, problems=shown)
+    except UnreadableFile as error:
+        report.close()
+        return _finish(record, Outcome.UNREADABLE, started, message=str(error), problems=shown)
+    finally:
+        staging.drop()
+
+
+def _default_rejects(record: ImportRecord) -> Path:
+    from django.conf import settings
+
+    return Path(settings.EXPORT_DIR) / f"impor-{record.pk}-tolak.csv"
+
+
+def _finish(record: ImportRecord, outcome: str, started: float, *, problems: list[Problem],
+            message: str = "") -> ImportResult:
+    record.outcome = outcome
+    record.message = message
+    record.seconds = round(time.monotonic() - started, 3)
+    record.finished_at = timezone.now()
+    record.save()
+    return ImportResult(record=record, problems=problems)
