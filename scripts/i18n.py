@@ -98,8 +98,9 @@ def template_messages(source: str, where: str) -> Iterator[Message]:
         ref = (where, str(token.lineno))
         if token.token_type in (TokenType.BLOCK, TokenType.VAR):
             for constant in CONSTANT_RE.findall(token.contents):
-                yield Message(unescape_string_literal(constant).replace("%", "%%"),
-                              occurrences=[ref])
+                yield Message(
+                    unescape_string_literal(constant).replace("%", "%%"), occurrences=[ref]
+                )
         if token.token_type != TokenType.BLOCK:
             i += 1
             continue
@@ -108,8 +109,9 @@ def template_messages(source: str, where: str) -> Iterator[Message]:
         if tag in TRANSLATE_TAGS and len(bits) > 1:
             value = _literal(bits[1])
             if value is not None and "noop" not in bits[2:]:
-                yield Message(value.replace("%", "%%"), msgctxt=_context_option(bits[2:]),
-                              occurrences=[ref])
+                yield Message(
+                    value.replace("%", "%%"), msgctxt=_context_option(bits[2:]), occurrences=[ref]
+                )
             i += 1
             continue
         if tag in BLOCK_TAGS:
@@ -133,8 +135,10 @@ def template_messages(source: str, where: str) -> Iterator[Message]:
                     elif name in END_TAGS:
                         break
                     else:
-                        raise SystemExit(f"{where}:{inner.lineno}: {{% {name} %}} inside "
-                                         f"{{% {tag} %}} is not allowed by Django")
+                        raise SystemExit(
+                            f"{where}:{inner.lineno}: {{% {name} %}} inside "
+                            f"{{% {tag} %}} is not allowed by Django"
+                        )
                 i += 1
             msgid, msgid_plural = "".join(singular), "".join(plural)
             if trimmed:
@@ -191,8 +195,8 @@ def extract() -> list[Message]:
     for path in source_files():
         where = path.relative_to(PACKAGE).as_posix()
         text = path.read_text(encoding="utf-8")
-        messages = python_messages(text, where) if path.suffix == ".py" else (
-            template_messages(text, where)
+        messages = (
+            python_messages(text, where) if path.suffix == ".py" else template_messages(text, where)
         )
         for message in messages:
             if not message.msgid:
@@ -262,8 +266,11 @@ def untranslated(po: polib.POFile) -> list[polib.POEntry]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["extract", "compile"],
-                        help="extract: merge msgids into the .po; compile: write the .mo")
+    parser.add_argument(
+        "action",
+        choices=["extract", "compile"],
+        help="extract: merge msgids into the .po; compile: write the .mo",
+    )
     args = parser.parse_args(argv)
     if args.action == "extract":
         po = load_po()
@@ -271,9 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         PO_PATH.parent.mkdir(parents=True, exist_ok=True)
         po.save(str(PO_PATH))
         missing = untranslated(po)
-        sys.stdout.write(f"{PO_PATH.relative_to(ROOT)}: {len(po) - len(po.obsolete_entries())} "
-                         f"msgids, {added} new, {obsolete} made obsolete, "
-                         f"{len(missing)} untranslated\n")
+        sys.stdout.write(
+            f"{PO_PATH.relative_to(ROOT)}: {len(po) - len(po.obsolete_entries())} "
+            f"msgids, {added} new, {obsolete} made obsolete, "
+            f"{len(missing)} untranslated\n"
+        )
         for entry in missing:
             sys.stdout.write(f"  untranslated: {entry.msgid!r}\n")
         return 0
@@ -284,8 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     mo_path = PO_PATH.with_suffix(".mo")
     po.save_as_mofile(str(mo_path))
     missing = untranslated(po)
-    sys.stdout.write(f"{mo_path.relative_to(ROOT)}: {len(po.translated_entries())} translations"
-                     f"{f', {len(missing)} untranslated left in English' if missing else ''}\n")
+    sys.stdout.write(
+        f"{mo_path.relative_to(ROOT)}: {len(po.translated_entries())} translations"
+        f"{f', {len(missing)} untranslated left in English' if missing else ''}\n"
+    )
     return 0
 
 

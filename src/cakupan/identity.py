@@ -232,11 +232,16 @@ def nik_problems(
 def parse_nik(value: str, region_exists: RegionExists, *, today: date | None = None) -> NikInfo:
     """A NIK's parts, or the first of `nik_problems` raised — domain.md "NIK"."""
     today = today or date.today()
-    found = nik_problems(value, region_exists, today=today)
-    if found:
-        raise found[0]
     nik = value.strip()
-    tanggal_lahir, jenis_kelamin = _birth(nik, today)
+    try:
+        # The common case, a valid NIK, in one pass; any doubt goes to the full check.
+        if not (len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit()):
+            raise ValueError
+        if not region_exists(_district_code(nik)) or nik[12:] == "0000":
+            raise ValueError
+        tanggal_lahir, jenis_kelamin = _birth(nik, today)
+    except (ValueError, NikBirthDateInvalid):
+        raise nik_problems(value, region_exists, today=today)[0] from None
     return NikInfo(
         nik=nik,
         province_code=nik[0:2],

@@ -5,6 +5,7 @@ from django.urls import include, path
 from cakupan.api import api
 from cakupan.audit import views as audit_views
 from cakupan.coverage import views as coverage_views
+from cakupan.imports import views as import_views
 from cakupan.jobs import views as job_views
 from cakupan.regions import views as region_views
 from cakupan.registry import views as registry_views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("registri/peserta/", registry_views.participants, name="participants"),
     path("registri/peserta/cari-nik/", registry_views.participant_find_nik, name="participant_find_nik"),
     path("registri/peserta/ekspor/", registry_views.participants_export, name="participants_export"),
+    path("impor/", import_views.imports, name="imports"),
+    path("impor/<int:record_id>/tolak/", import_views.rejects_download, name="rejects_download"),
     path("wilayah/", region_views.regions, name="regions"),
     path("pekerjaan/", job_views.jobs, name="jobs"),
     path("pekerjaan/<int:job_id>/", job_views.job_detail, name="job_detail"),

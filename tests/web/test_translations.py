@@ -80,7 +80,7 @@ def test_committed_mo_is_the_po_compiled():
 
 def test_template_msgids_are_what_django_looks_up():
     source = (
-        '{% load i18n %}{% translate "Coverage %" %}{% translate \'Jobs\' as label %}'
+        "{% load i18n %}{% translate \"Coverage %\" %}{% translate 'Jobs' as label %}"
         "{% blocktranslate count n=rows|length %}{{ n }} area{% plural %}{{ n }} areas"
         "{% endblocktranslate %}{% blocktranslate trimmed %}\n  Two\n  lines\n"
         "{% endblocktranslate %}"

@@ -34,7 +34,7 @@ def audit_record(
     if actor_label is None:
         if user is not None:
             actor_label = user.get_username()
-        elif actor is not None:
+        elif actor is not None and hasattr(actor, "key_hash"):
             actor_label = f"token:{actor.name}"
         else:
             actor_label = "sistem"

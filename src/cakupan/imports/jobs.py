@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.urls import reverse
+
 from cakupan.accounts.models import User
 from cakupan.imports.services.employers import employer_import
 from cakupan.imports.services.participants import participant_import
@@ -13,28 +15,40 @@ from cakupan.jobs.services import Progress, job_kind
 
 def _summary(result: Any) -> dict[str, Any]:
     r = result.record
-    return {
-        "impor": r.pk, "hasil": r.outcome, "baris": r.rows_total, "diimpor": r.rows_imported,
-        "ditolak": r.rows_rejected, "peringatan": r.warnings, "detik": r.seconds,
+    summary = {
+        "impor": r.pk, "hasil": r.get_outcome_display(), "baris": r.rows_total,
+        "diimpor": r.rows_imported, "ditolak": r.rows_rejected, "peringatan": r.warnings,
+        "detik": r.seconds,
     }
+    if r.message:
+        summary["pesan"] = r.message
+    if r.rejects_path:
+        summary["rejects_url"] = reverse("rejects_download", args=[r.pk])
+    return summary
 
 
 @job_kind("imports.participants")
 def participants_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     user = User.objects.get(pk=params["user_id"])
-    result = participant_import(
-        path=Path(params["path"]), periode=params["periode"], acting_user=user,
-        file_name=params["file_name"], partial=params.get("partial", False),
-        replace=params.get("replace", False), progress=progress, job_id=params.get("job_id"),
-    )
+    try:
+        result = participant_import(
+            path=Path(params["path"]), periode=params["periode"], acting_user=user,
+            file_name=params["file_name"], partial=params.get("partial", False),
+            replace=params.get("replace", False), progress=progress, job_id=progress.job_id,
+        )
+    finally:
+        Path(params["path"]).unlink(missing_ok=True)  # uploads hold personal data: keep none
     return _summary(result)
 
 
 @job_kind("imports.employers")
 def employers_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     user = User.objects.get(pk=params["user_id"])
-    result = employer_import(
-        path=Path(params["path"]), acting_user=user, file_name=params["file_name"],
-        partial=params.get("partial", False), progress=progress, job_id=params.get("job_id"),
-    )
+    try:
+        result = employer_import(
+            path=Path(params["path"]), acting_user=user, file_name=params["file_name"],
+            partial=params.get("partial", False), progress=progress, job_id=progress.job_id,
+        )
+    finally:
+        Path(params["path"]).unlink(missing_ok=True)
     return _summary(result)

@@ -45,6 +45,10 @@ class Progress:
         self._lines: list[str] = []
         self._last_write = 0.0
 
+    @property
+    def job_id(self) -> int | None:
+        return self.job.pk if self.job is not None else None
+
     def start(self, total: int | None) -> None:
         self.total = total
         self._flush(force=True)

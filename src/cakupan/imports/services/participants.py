@@ -68,6 +68,8 @@ STAGE_COLUMNS = (
     ("tmt", "date"), ("bulan_iuran_terakhir", "varchar(7)"),
 )
 SHOWN_PROBLEMS = 50
+SEGMENTS = tuple(Segmen.values)
+SEXES = ("L", "P")
 
 
 class DuplicateNik(CakupanError):
@@ -162,7 +164,7 @@ class _Checker:
         tanggal_lahir = self._cell(row, "tanggal_lahir", parse_date, bad)
         jenis_kelamin = None
         if row.get("jenis_kelamin"):
-            jenis_kelamin = self._cell(row, "jenis_kelamin", lambda v, k: parse_choice(v, k, ("L", "P")), bad)
+            jenis_kelamin = self._cell(row, "jenis_kelamin", lambda v, k: parse_choice(v, k, SEXES), bad)
         if info is not None:
             for warning in nik_suspicions(info, tanggal_lahir, jenis_kelamin):
                 kolom = "jenis_kelamin" if "kelamin" in warning.kode else "tanggal_lahir"
@@ -173,7 +175,7 @@ class _Checker:
         kpj = row.get("kpj", "")
         if kpj and not (len(kpj) == 11 and kpj.isdigit()):
             bad("kpj", KpjInvalid(nilai=kpj))
-        segmen = self._cell(row, "segmen", lambda v, k: parse_choice(v, k, tuple(Segmen.values)), bad)
+        segmen = self._cell(row, "segmen", lambda v, k: parse_choice(v, k, SEGMENTS), bad)
         npp = row.get("npp", "")
         if npp:
             if not (len(npp) == 8 and npp.isdigit()):
