@@ -49,3 +49,15 @@ def test_nik_search_goes_by_post_not_url(client, bpjs_admin, participants):
     client.force_login(bpjs_admin)
     body = client.post("/registri/peserta/cari-nik/", {"nik": "5104010303800003"}).content.decode()
     assert "Ketut Ketewel" in body and "Wayan" not in body
+
+
+def test_indonesian_even_when_the_browser_asks_for_english(client, bpjs_admin):
+    client.force_login(bpjs_admin)
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in body
+
+
+def test_static_files_are_served(client, db):
+    response = client.get("/static/cakupan/cakupan.css")
+    assert response.status_code == 200
+    assert client.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
