@@ -91,7 +91,7 @@ def employer_import(
     codes = dict(Region.objects.values_list("code", "level"))
     report_path = rejects_path or _default_rejects(record)
     report = RejectsReport(report_path)
-    staging = Staging(f"import_stage_{record.pk}", STAGE_COLUMNS)
+    staging = Staging(f"import_stage_{record.pk}", STAGE_COLUMNS, key="npp")
     seen: dict[str, int] = {}
     shown: list[Problem] = []
     total = rejected = 0

@@ -313,7 +313,7 @@ def participant_import(
     report_path = rejects_path or _default_rejects(record)
     report = RejectsReport(report_path)
     checker = _Checker(acting_user, periode)
-    staging = Staging(f"import_stage_{record.pk}", STAGE_COLUMNS)
+    staging = Staging(f"import_stage_{record.pk}", STAGE_COLUMNS, key="nik")
     shown: list[Problem] = []
     counts = {"total": 0, "rejected": 0, "warnings": 0}
     progress.start(table.total)

@@ -15,8 +15,9 @@ BATCH = 20_000
 
 
 class Staging:
-    def __init__(self, name: str, columns: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, name: str, columns: Sequence[tuple[str, str]], *, key: str) -> None:
         self.name = name
+        self.key = key
         self.columns = [c for c, _ in columns]
         self._buffer: list[tuple[Any, ...]] = []
         self._copy: Any = None
@@ -56,6 +57,10 @@ class Staging:
             self._copy_cm = self._copy = None
             self._cursor.close()
         self._flush()
+        # Indexed and analysed after the bulk load, so the merge joins never scan it per row.
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX {self.name}_key ON {self.name} ({self.key})")
+            cursor.execute(f"ANALYZE {self.name}")
 
     def drop(self) -> None:
         if self._copy_cm is not None:
