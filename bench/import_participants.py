@@ -23,8 +23,21 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "kpj", "segmen", "npp", "kode_wilayah",
-          "pekerjaan", "program", "upah", "tmt", "bulan_iuran_terakhir"]
+HEADER = [
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kpj",
+    "segmen",
+    "npp",
+    "kode_wilayah",
+    "pekerjaan",
+    "program",
+    "upah",
+    "tmt",
+    "bulan_iuran_terakhir",
+]
 
 
 def bali_villages() -> list[str]:
@@ -39,7 +52,9 @@ def write_files(folder: Path, rows: int, seed: int = 1) -> tuple[Path, Path]:
     npps = [f"{20000000 + i:08d}" for i in range(2000)]
     with open(employers, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["npp", "nib", "npwp", "nama", "kbli", "kode_wilayah", "kelompok_risiko", "skala"])
+        w.writerow(
+            ["npp", "nib", "npwp", "nama", "kbli", "kode_wilayah", "kelompok_risiko", "skala"]
+        )
         for i, npp in enumerate(npps):
             w.writerow([npp, "", "", f"PT Bench {i}", "55110", rng.choice(villages), 2, "kecil"])
     participants = folder / "participants.csv"
@@ -59,11 +74,23 @@ def write_files(folder: Path, rows: int, seed: int = 1) -> tuple[Path, Path]:
                 continue
             seen.add(nik)
             pu = rng.random() < 0.6
-            w.writerow([nik, f"Peserta {n}", born.isoformat(), sex, f"{30000000000 + n}",
-                        "PU" if pu else "BPU", rng.choice(npps) if pu else "", village,
-                        "karyawan" if pu else "petani", "JKK,JKM,JHT,JP" if pu else "JKK,JKM",
-                        rng.randrange(3_000_000, 9_000_000) if pu else 1_000_000,
-                        "2019-01-01", "2023-12"])
+            w.writerow(
+                [
+                    nik,
+                    f"Peserta {n}",
+                    born.isoformat(),
+                    sex,
+                    f"{30000000000 + n}",
+                    "PU" if pu else "BPU",
+                    rng.choice(npps) if pu else "",
+                    village,
+                    "karyawan" if pu else "petani",
+                    "JKK,JKM,JHT,JP" if pu else "JKK,JKM",
+                    rng.randrange(3_000_000, 9_000_000) if pu else 1_000_000,
+                    "2019-01-01",
+                    "2023-12",
+                ]
+            )
             n += 1
     return employers, participants
 
@@ -85,8 +112,12 @@ def run_cli(env: dict[str, str], *args: str) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one `cakupan` command, measured on that child alone."""
     with tempfile.TemporaryFile("w+") as out:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "cakupan.cli", *args], env=env,
-                                 stdout=out, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "cakupan.cli", *args],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -101,10 +132,16 @@ def plain_copy_seconds(url: str, path: Path) -> float:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_plain_copy")
-        conn.execute("CREATE TABLE bench_plain_copy (" + ", ".join(f"{c} text" for c in HEADER) + ")")
+        conn.execute(
+            "CREATE TABLE bench_plain_copy (" + ", ".join(f"{c} text" for c in HEADER) + ")"
+        )
         start = time.perf_counter()
-        with open(path, "rb") as f, conn.cursor().copy(
-            "COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+        with (
+            open(path, "rb") as f,
+            conn.cursor().copy(
+                "COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy,
+        ):
             while chunk := f.read(1 << 20):
                 copy.write(chunk)
         seconds = time.perf_counter() - start
@@ -115,7 +152,9 @@ def plain_copy_seconds(url: str, path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--xlsx-rows", type=int, default=0, help="Also time an XLSX of this many rows.")
+    parser.add_argument(
+        "--xlsx-rows", type=int, default=0, help="Also time an XLSX of this many rows."
+    )
     parser.add_argument("--database-url", default=None, help="postgres://… (default: SQLite file)")
     args = parser.parse_args()
 
@@ -141,13 +180,23 @@ def main() -> None:
             run_cli(env, "migrate", "-v", "0")
             run_cli(env, "import", "employers", str(employers))
             table = [("generate CSV", args.rows, gen, None)]
-            s, rss = run_cli(env, "import", "participants", str(participants), "--period", "2023-12")
+            s, rss = run_cli(
+                env, "import", "participants", str(participants), "--period", "2023-12"
+            )
             table.append(("import CSV (first)", args.rows, s, rss))
-            s2, rss2 = run_cli(env, "import", "participants", str(participants), "--period", "2023-12")
+            s2, rss2 = run_cli(
+                env, "import", "participants", str(participants), "--period", "2023-12"
+            )
             table.append(("re-import unchanged", args.rows, s2, rss2))
             if args.database_url:
-                table.append(("plain COPY, unindexed", args.rows,
-                              plain_copy_seconds(env["DATABASE_URL"], participants), None))
+                table.append(
+                    (
+                        "plain COPY, unindexed",
+                        args.rows,
+                        plain_copy_seconds(env["DATABASE_URL"], participants),
+                        None,
+                    )
+                )
             if args.xlsx_rows:
                 xlsx = folder / "participants.xlsx"
                 csv_to_xlsx(participants, xlsx, args.xlsx_rows)

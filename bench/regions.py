@@ -1,6 +1,6 @@
 """Region benchmark: load all 91,599 areas (`migrate`) and query the tree; prints a table.
 
-    .venv/bin/python bench/regions.py
+.venv/bin/python bench/regions.py
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import time
 
 folder = tempfile.mkdtemp()
 os.environ.update(
-    DJANGO_SETTINGS_MODULE="cakupan.settings", SECRET_KEY="bench", CAKUPAN_DATA_DIR=folder,
+    DJANGO_SETTINGS_MODULE="cakupan.settings",
+    SECRET_KEY="bench",
+    CAKUPAN_DATA_DIR=folder,
     DATABASE_URL=os.environ.get("DATABASE_URL", f"sqlite:///{folder}/regions.sqlite3"),
 )
 
@@ -45,11 +47,21 @@ load_s = time.perf_counter() - start
 villages = list(region_descendants("51", level="village"))
 rows = [
     ("migrate regions (load 91,599 areas)", 91599, f"{load_s:.2f} s"),
-    ("descendants of Bali at village level", len(villages),
-     f"{median_ms(lambda: list(region_descendants('51', level='village'))):.2f} ms"),
-    ("ancestors of 51.04.01.2001", len(list(region_ancestors("51.04.01.2001"))),
-     f"{median_ms(lambda: list(region_ancestors('51.04.01.2001'))):.3f} ms"),
-    ("region_exists (cached), 1 lookup", 1, f"{median_ms(lambda: region_exists('51.04.01'), 1000) * 1000:.2f} µs"),
+    (
+        "descendants of Bali at village level",
+        len(villages),
+        f"{median_ms(lambda: list(region_descendants('51', level='village'))):.2f} ms",
+    ),
+    (
+        "ancestors of 51.04.01.2001",
+        len(list(region_ancestors("51.04.01.2001"))),
+        f"{median_ms(lambda: list(region_ancestors('51.04.01.2001'))):.3f} ms",
+    ),
+    (
+        "region_exists (cached), 1 lookup",
+        1,
+        f"{median_ms(lambda: region_exists('51.04.01'), 1000) * 1000:.2f} µs",
+    ),
 ]
 print(f"\nengine: {connection.vendor}\n")
 print("| operation | count | time (median) |")

@@ -14,8 +14,9 @@ def make_user(db):
     from cakupan.accounts.models import User
 
     def make(username: str, role: str, region_code: str | None, password: str = "sandi-uji-123"):
-        user = User(username=username, role=role, region_id=region_code,
-                    is_staff=role == "bpjs_admin")
+        user = User(
+            username=username, role=role, region_id=region_code, is_staff=role == "bpjs_admin"
+        )
         user.set_password(password)
         user.save()
         return user
@@ -64,9 +65,16 @@ def participants(db):
             nik=nik, nama=nama, tanggal_lahir=born, jenis_kelamin=sex, kode_wilayah=village
         )
         Membership.objects.create(
-            periode="2023-12", participant=p, segmen="BPU", kode_wilayah=village,
-            jenis_kelamin=sex, tanggal_lahir=born, program="JKK,JKM", upah=1_000_000,
-            tmt=date(2023, 1, 1), bulan_iuran_terakhir="2023-12",
+            periode="2023-12",
+            participant=p,
+            segmen="BPU",
+            kode_wilayah=village,
+            jenis_kelamin=sex,
+            tanggal_lahir=born,
+            program="JKK,JKM",
+            upah=1_000_000,
+            tmt=date(2023, 1, 1),
+            bulan_iuran_terakhir="2023-12",
         )
         people.append(p)
     return people

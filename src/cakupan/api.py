@@ -56,7 +56,8 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     where = "; ".join(
-        ".".join(str(p) for p in e.get("loc", [])) + ": " + str(e.get("msg", "")) for e in exc.errors
+        ".".join(str(p) for p in e.get("loc", [])) + ": " + str(e.get("msg", ""))
+        for e in exc.errors
     )
     return _error(
         request,

@@ -14,20 +14,41 @@ from django.db import transaction
 from cakupan.accounts.models import User
 from cakupan.accounts.roles import Role
 from cakupan.coverage.models import Workforce
-from cakupan.registry.models import Employer, Membership, Participant
 from cakupan.regions.models import Region
+from cakupan.registry.models import Employer, Membership, Participant
 
 DEMO_PASSWORD = "cakupan-demo"
 PERIODS = ("2022-12", "2023-12")
 # Employed people per regency (thousands), roughly proportional to population; Bali ≈ 2.62 million.
 WORKFORCE_2023 = {
-    "51.01": 177, "51.02": 283, "51.03": 347, "51.04": 296, "51.05": 125,
-    "51.06": 162, "51.07": 272, "51.08": 425, "51.71": 533,
+    "51.01": 177,
+    "51.02": 283,
+    "51.03": 347,
+    "51.04": 296,
+    "51.05": 125,
+    "51.06": 162,
+    "51.07": 272,
+    "51.08": 425,
+    "51.71": 533,
 }
 FIRST_NAMES_L = ["Made", "Wayan", "Nyoman", "Ketut", "Putu", "Komang", "Gede", "Agus", "Dewa"]
 FIRST_NAMES_P = ["Ni Made", "Ni Wayan", "Ni Nyoman", "Ni Ketut", "Ni Putu", "Ni Komang", "Ayu"]
-LAST_NAMES = ["Sudarsana", "Astawa", "Wirawan", "Suarjana", "Ariani", "Sukerti", "Adnyana",
-              "Darmawan", "Widiastuti", "Yasa", "Mahendra", "Pratiwi", "Santika", "Arsana"]
+LAST_NAMES = [
+    "Sudarsana",
+    "Astawa",
+    "Wirawan",
+    "Suarjana",
+    "Ariani",
+    "Sukerti",
+    "Adnyana",
+    "Darmawan",
+    "Widiastuti",
+    "Yasa",
+    "Mahendra",
+    "Pratiwi",
+    "Santika",
+    "Arsana",
+]
 JOBS_BPU = ["petani", "nelayan", "buruh harian lepas", "pedagang", "pengrajin", "sopir"]
 
 
@@ -57,7 +78,9 @@ def nik_make(district_code: str, born: date, sex: str, serial: int) -> str:
 
 @transaction.atomic
 def demo_load(
-    *, participants: int = 20000, seed: int = 2023,
+    *,
+    participants: int = 20000,
+    seed: int = 2023,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> dict[str, int]:
     """Load the demo into an empty registry; returns the counts of what was made."""
@@ -73,22 +96,32 @@ def demo_load(
     def village_pick() -> str:
         """A village, regencies weighted by their working population."""
         return rng.choice(villages_by_regency[rng.choices(regencies, weights)[0]])
+
     for u in DEMO_USERS:
         if not User.objects.filter(username=u.username).exists():
-            user = User(username=u.username, role=u.role, region_id=u.region_code,
-                        is_staff=u.role == Role.BPJS_ADMIN)
+            user = User(
+                username=u.username,
+                role=u.role,
+                region_id=u.region_code,
+                is_staff=u.role == Role.BPJS_ADMIN,
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()
 
     employers = []
     for i in range(max(50, participants // 40)):
         village = village_pick()
-        employers.append(Employer(
-            npp=f"{10000000 + i:08d}", nib=f"{9120000000000 + i:013d}", nama=f"PT Demo Bali {i + 1}",
-            kbli=rng.choice(["55110", "56101", "47111", "41011", "01111", "10792"]),
-            kode_wilayah=village, kelompok_risiko=rng.randint(1, 5),
-            skala=rng.choice(["mikro", "kecil", "menengah", "besar"]),
-        ))
+        employers.append(
+            Employer(
+                npp=f"{10000000 + i:08d}",
+                nib=f"{9120000000000 + i:013d}",
+                nama=f"PT Demo Bali {i + 1}",
+                kbli=rng.choice(["55110", "56101", "47111", "41011", "01111", "10792"]),
+                kode_wilayah=village,
+                kelompok_risiko=rng.randint(1, 5),
+                skala=rng.choice(["mikro", "kecil", "menengah", "besar"]),
+            )
+        )
     Employer.objects.bulk_create(employers, batch_size=2000)
     employers = list(Employer.objects.filter(npp__startswith="1"))
 
@@ -103,8 +136,15 @@ def demo_load(
             continue
         seen.add(nik)
         first = rng.choice(FIRST_NAMES_L if sex == "L" else FIRST_NAMES_P)
-        people.append(Participant(nik=nik, nama=f"{first} {rng.choice(LAST_NAMES)}",
-                                  tanggal_lahir=born, jenis_kelamin=sex, kode_wilayah=village))
+        people.append(
+            Participant(
+                nik=nik,
+                nama=f"{first} {rng.choice(LAST_NAMES)}",
+                tanggal_lahir=born,
+                jenis_kelamin=sex,
+                kode_wilayah=village,
+            )
+        )
     Participant.objects.bulk_create(people, batch_size=5000)
     ids = dict(Participant.objects.values_list("nik", "id"))
     if progress:
@@ -122,15 +162,23 @@ def demo_load(
                 continue
             lapsed = rng.random() < 0.08
             paid = periode if not lapsed else f"{int(periode[:4])}-{rng.randint(1, 9):02d}"
-            memberships.append(Membership(
-                periode=periode, participant_id=ids[p.nik], kpj=f"{23000000000 + n:011d}",
-                segmen=segmen, employer=employer, kode_wilayah=p.kode_wilayah,
-                jenis_kelamin=p.jenis_kelamin, tanggal_lahir=p.tanggal_lahir,
-                pekerjaan="karyawan" if segmen == "PU" else rng.choice(JOBS_BPU),
-                program="JKK,JKM,JHT,JP" if segmen == "PU" else "JKK,JKM",
-                upah=rng.randint(2_900_000, 9_000_000) if segmen == "PU" else 1_000_000,
-                tmt=tmt, bulan_iuran_terakhir=paid,
-            ))
+            memberships.append(
+                Membership(
+                    periode=periode,
+                    participant_id=ids[p.nik],
+                    kpj=f"{23000000000 + n:011d}",
+                    segmen=segmen,
+                    employer=employer,
+                    kode_wilayah=p.kode_wilayah,
+                    jenis_kelamin=p.jenis_kelamin,
+                    tanggal_lahir=p.tanggal_lahir,
+                    pekerjaan="karyawan" if segmen == "PU" else rng.choice(JOBS_BPU),
+                    program="JKK,JKM,JHT,JP" if segmen == "PU" else "JKK,JKM",
+                    upah=rng.randint(2_900_000, 9_000_000) if segmen == "PU" else 1_000_000,
+                    tmt=tmt,
+                    bulan_iuran_terakhir=paid,
+                )
+            )
         if progress and n % 5000 == 0:
             progress(participants + 2 * n, 3 * participants)
     Membership.objects.bulk_create(memberships, batch_size=5000)
@@ -142,11 +190,17 @@ def demo_load(
         for code, thousands in WORKFORCE_2023.items():
             total = round(thousands * 1000 * factor * scale)
             for sex, share in (("semua", 1.0), ("L", 0.56), ("P", 0.44)):
-                workforce.append(Workforce(
-                    kode_wilayah=code, periode=periode, sektor="semua", jenis_kelamin=sex,
-                    penduduk_bekerja=round(total * share),
-                    sumber="demo sintetis, skala Sakernas Bali / synthetic demo", estimasi=True,
-                ))
+                workforce.append(
+                    Workforce(
+                        kode_wilayah=code,
+                        periode=periode,
+                        sektor="semua",
+                        jenis_kelamin=sex,
+                        penduduk_bekerja=round(total * share),
+                        sumber="demo sintetis, skala Sakernas Bali / synthetic demo",
+                        estimasi=True,
+                    )
+                )
     Workforce.objects.bulk_create(workforce)
     if progress:
         progress(3 * participants, 3 * participants)

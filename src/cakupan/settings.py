@@ -54,7 +54,9 @@ def secret_key() -> str:
 SECRET_KEY = secret_key()
 
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///cakupan.sqlite3")

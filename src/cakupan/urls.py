@@ -21,8 +21,14 @@ urlpatterns = [
     path("cakupan/", coverage_views.coverage, name="coverage"),
     path("cakupan/ekspor/", coverage_views.coverage_export, name="coverage_export"),
     path("registri/peserta/", registry_views.participants, name="participants"),
-    path("registri/peserta/cari-nik/", registry_views.participant_find_nik, name="participant_find_nik"),
-    path("registri/peserta/ekspor/", registry_views.participants_export, name="participants_export"),
+    path(
+        "registri/peserta/cari-nik/",
+        registry_views.participant_find_nik,
+        name="participant_find_nik",
+    ),
+    path(
+        "registri/peserta/ekspor/", registry_views.participants_export, name="participants_export"
+    ),
     path("impor/", import_views.imports, name="imports"),
     path("impor/<int:record_id>/tolak/", import_views.rejects_download, name="rejects_download"),
     path("wilayah/", region_views.regions, name="regions"),
@@ -32,4 +38,3 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
 ]
-

@@ -2,9 +2,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from cakupan.audit.models import AppendOnly, AuditEntry
+from cakupan.audit.selectors import audit_list
 from cakupan.audit.services import audit_record
 from cakupan.errors import PermissionDenied
-from cakupan.audit.selectors import audit_list
 
 
 def test_entries_cannot_be_changed_or_deleted_by_the_app(bpjs_admin):

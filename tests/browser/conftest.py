@@ -69,7 +69,9 @@ def ensure_chromium() -> None:
                 pytrace=False,
             )
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"apt-get install -y chromium ran but {CHROMIUM} is still missing", pytrace=False)
+        pytest.fail(
+            f"apt-get install -y chromium ran but {CHROMIUM} is still missing", pytrace=False
+        )
 
 
 @pytest.fixture(scope="session")
@@ -120,6 +122,7 @@ def problems(page: Any) -> PageProblems:
 
 # --- the database under a live server ---------------------------------------------------------
 
+
 def _migration(name: str) -> Any:
     return importlib.import_module(name)
 
@@ -161,7 +164,9 @@ def _restore_migrated_state() -> None:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _migrated_state_after_browser_tests(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def _migrated_state_after_browser_tests(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
     """After this module's last flush, leave the test database as migrate made it."""
     yield
     with django_db_blocker.unblock():

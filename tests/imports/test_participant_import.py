@@ -18,13 +18,52 @@ from cakupan.imports.models import ImportRecord, Outcome
 from cakupan.imports.services.participants import participant_import
 from cakupan.registry.models import Employer, Membership, Participant
 
-HEADER = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "kpj", "segmen", "npp", "kode_wilayah",
-          "pekerjaan", "program", "upah", "tmt", "bulan_iuran_terakhir"]
+HEADER = [
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kpj",
+    "segmen",
+    "npp",
+    "kode_wilayah",
+    "pekerjaan",
+    "program",
+    "upah",
+    "tmt",
+    "bulan_iuran_terakhir",
+]
 GOOD = [
-    ["5104014101900001", "Ni Made Sari", "1990-01-01", "P", "23000000001", "PU", "12345678",
-     "51.04.01.2001", "karyawan", "JKK,JKM,JHT", "3000000", "2020-01-01", "2023-12"],
-    ["5104010202850002", "Wayan Éka", "02/02/1985", "L", "", "BPU", "", "51.04.01.2001",
-     "petani", "JKK,JKM", "1000000", "2021-05-01", "2023-12"],
+    [
+        "5104014101900001",
+        "Ni Made Sari",
+        "1990-01-01",
+        "P",
+        "23000000001",
+        "PU",
+        "12345678",
+        "51.04.01.2001",
+        "karyawan",
+        "JKK,JKM,JHT",
+        "3000000",
+        "2020-01-01",
+        "2023-12",
+    ],
+    [
+        "5104010202850002",
+        "Wayan Éka",
+        "02/02/1985",
+        "L",
+        "",
+        "BPU",
+        "",
+        "51.04.01.2001",
+        "petani",
+        "JKK,JKM",
+        "1000000",
+        "2021-05-01",
+        "2023-12",
+    ],
 ]
 
 
@@ -85,7 +124,8 @@ def test_each_bad_kind_is_named_and_nothing_is_imported(tmp_path, employer, kolo
     result = run(write_csv(tmp_path / "p.csv", [GOOD[1], bad]))
     assert result.record.outcome == Outcome.REJECTED and result.exit_code == 1
     assert [(p.baris, p.kolom, p.kode) for p in result.problems if not p.warning][:1] == [
-        (2, kolom, kode)]
+        (2, kolom, kode)
+    ]
     assert Participant.objects.count() == 0 and Membership.objects.count() == 0
 
 
@@ -93,7 +133,11 @@ def test_every_problem_of_a_row_is_reported_not_only_the_first(tmp_path, employe
     bad = good_row(segmen="X", kode_wilayah="99.99", upah="-1", tmt="kemarin")
     result = run(write_csv(tmp_path / "p.csv", [bad]))
     assert {p.kode for p in result.problems} >= {
-        "pilihan_tidak_dikenal", "wilayah_tidak_ada", "upah_negatif", "tanggal_tidak_valid"}
+        "pilihan_tidak_dikenal",
+        "wilayah_tidak_ada",
+        "upah_negatif",
+        "tanggal_tidak_valid",
+    }
 
 
 def test_same_nik_twice_in_one_file(tmp_path, employer):
@@ -114,11 +158,13 @@ def test_partial_imports_exactly_the_good_rows(tmp_path, employer):
     result = run(write_csv(tmp_path / "p.csv", [GOOD[0], bad, GOOD[1]]), partial=True)
     assert result.record.outcome == Outcome.PARTIAL and result.exit_code == 1
     assert set(Participant.objects.values_list("nik", flat=True)) == {
-        "5104014101900001", "5104010202850002"}
+        "5104014101900001",
+        "5104010202850002",
+    }
 
 
 def test_rejects_report_masks_nik_and_neutralises_formulas(tmp_path, employer):
-    rows = [good_row(nama="=HYPERLINK(\"http://x\")", segmen="=1+1"), GOOD[0]]
+    rows = [good_row(nama='=HYPERLINK("http://x")', segmen="=1+1"), GOOD[0]]
     out = tmp_path / "tolak.csv"
     run(write_csv(tmp_path / "p.csv", rows), rejects_path=out)
     text = out.read_text(encoding="utf-8-sig")
@@ -139,8 +185,9 @@ def test_xlsx_rejects_report(tmp_path, employer):
     assert rows[1][1:4] == ["segmen", "?", "pilihan_tidak_dikenal"]
 
 
-@pytest.mark.parametrize(("delimiter", "encoding"), [
-    (",", "utf-8"), (";", "utf-8"), (",", "utf-8-sig"), (";", "cp1252")])
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"), [(",", "utf-8"), (";", "utf-8"), (",", "utf-8-sig"), (";", "cp1252")]
+)
 def test_encodings_and_delimiters(tmp_path, employer, delimiter, encoding):
     result = run(write_csv(tmp_path / "p.csv", GOOD, delimiter=delimiter, encoding=encoding))
     assert result.record.outcome == Outcome.IMPORTED, result.problems
@@ -148,8 +195,21 @@ def test_encodings_and_delimiters(tmp_path, employer, delimiter, encoding):
 
 
 def test_english_header_aliases_any_case(tmp_path, employer):
-    header = ["National ID", "NAME", "Date of Birth", "Sex", "KPJ", "Segment", "NPP",
-              "Region Code", "Occupation", "Program", "Wage", "TMT", "Last Month Paid"]
+    header = [
+        "National ID",
+        "NAME",
+        "Date of Birth",
+        "Sex",
+        "KPJ",
+        "Segment",
+        "NPP",
+        "Region Code",
+        "Occupation",
+        "Program",
+        "Wage",
+        "TMT",
+        "Last Month Paid",
+    ]
     result = run(write_csv(tmp_path / "p.csv", GOOD, header=header))
     assert result.record.outcome == Outcome.IMPORTED
 
@@ -185,8 +245,10 @@ def test_same_file_twice_same_state_and_changed_row_updates(tmp_path, employer):
     run(path)
     first = list(Membership.objects.values_list("participant__nik", "upah", "bulan_iuran_terakhir"))
     run(path)
-    assert list(Membership.objects.values_list(
-        "participant__nik", "upah", "bulan_iuran_terakhir")) == first
+    assert (
+        list(Membership.objects.values_list("participant__nik", "upah", "bulan_iuran_terakhir"))
+        == first
+    )
     assert Participant.objects.count() == 2
     run(write_csv(tmp_path / "p2.csv", [good_row(upah="4000000")]))
     assert Membership.objects.get(participant__nik="5104014101900001").upah == 4000000
@@ -197,7 +259,8 @@ def test_replace_removes_members_missing_from_the_file(tmp_path, employer):
     run(write_csv(tmp_path / "p.csv", GOOD))
     run(write_csv(tmp_path / "p2.csv", [GOOD[1]]), replace=True)
     assert list(Membership.objects.values_list("participant__nik", flat=True)) == [
-        "5104010202850002"]
+        "5104010202850002"
+    ]
 
 
 def test_dry_run_imports_nothing(tmp_path, employer):
@@ -207,11 +270,17 @@ def test_dry_run_imports_nothing(tmp_path, employer):
 
 def test_cli_exit_codes(tmp_path, employer):
     with pytest.raises(SystemExit) as exit_:
-        call_command("import", "participants", str(write_csv(tmp_path / "b.csv",
-                     [good_row(segmen="?")])), "--period", "2023-12")
+        call_command(
+            "import",
+            "participants",
+            str(write_csv(tmp_path / "b.csv", [good_row(segmen="?")])),
+            "--period",
+            "2023-12",
+        )
     assert exit_.value.code == 1
-    call_command("import", "participants", str(write_csv(tmp_path / "g.csv", GOOD)),
-                 "--period", "2023-12")
+    call_command(
+        "import", "participants", str(write_csv(tmp_path / "g.csv", GOOD)), "--period", "2023-12"
+    )
     assert Participant.objects.count() == 2
 
 
@@ -228,13 +297,31 @@ def test_import_killed_halfway_leaves_the_database_as_before(tmp_path):
     rng = random.Random(5)
     rows = []
     for i in range(150_000):
-        rows.append([f"510401{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(60, 99)}"
-                     f"{i % 9999 + 1:04d}", f"P {i}", "", "", "", "BPU", "", "51.04.01.2001", "",
-                     "JKK,JKM", "1000000", "2020-01-01", "2023-12"])
+        rows.append(
+            [
+                f"510401{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(60, 99)}"
+                f"{i % 9999 + 1:04d}",
+                f"P {i}",
+                "",
+                "",
+                "",
+                "BPU",
+                "",
+                "51.04.01.2001",
+                "",
+                "JKK,JKM",
+                "1000000",
+                "2020-01-01",
+                "2023-12",
+            ]
+        )
     path = write_csv(tmp_path / "big.csv", rows)
-    child = subprocess.Popen([*cli, "import", "participants", str(path), "--period", "2023-12",
-                              "--partial"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [*cli, "import", "participants", str(path), "--period", "2023-12", "--partial"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(2.5)
     child.send_signal(signal.SIGKILL)
     child.wait()
@@ -252,8 +339,9 @@ def test_upload_page_runs_the_import_as_a_job(client, bpjs_admin, employer, tmp_
     from cakupan.jobs.services import job_run
 
     client.force_login(bpjs_admin)
-    with open(write_csv(tmp_path / "p.csv", [GOOD[0], good_row(nik="5104010303800003", segmen="?")]),
-              "rb") as f:
+    with open(
+        write_csv(tmp_path / "p.csv", [GOOD[0], good_row(nik="5104010303800003", segmen="?")]), "rb"
+    ) as f:
         response = client.post("/impor/", {"kind": "participants", "periode": "2023-12", "file": f})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
@@ -270,6 +358,7 @@ def test_upload_page_runs_the_import_as_a_job(client, bpjs_admin, employer, tmp_
 
 def test_upload_rows_outside_the_uploaders_region_are_rejected(tmp_path, make_user, employer):
     user = make_user("admin_badung", "bpjs_admin", "51.03")
-    result = participant_import(path=write_csv(tmp_path / "p.csv", GOOD), periode="2023-12",
-                                acting_user=user)
+    result = participant_import(
+        path=write_csv(tmp_path / "p.csv", GOOD), periode="2023-12", acting_user=user
+    )
     assert {p.kode for p in result.problems} == {"wilayah_di_luar_cakupan"}

@@ -9,8 +9,10 @@ from cakupan.regions.selectors import (
 
 
 def test_migrate_loads_every_area_of_indonesia(db):
-    counts = {lvl: Region.objects.filter(level=lvl).count() for lvl in
-              ("province", "regency", "district", "village")}
+    counts = {
+        lvl: Region.objects.filter(level=lvl).count()
+        for lvl in ("province", "regency", "district", "village")
+    }
     assert counts == {"province": 38, "regency": 514, "district": 7285, "village": 83762}
 
 
@@ -35,7 +37,10 @@ def test_ancestors_of_a_village_outermost_first(db):
 
 def test_code_level_follows_code_shape():
     assert [code_level(c) for c in ("51", "51.04", "51.04.01", "51.04.01.2001")] == [
-        "province", "regency", "district", "village"
+        "province",
+        "regency",
+        "district",
+        "village",
     ]
 
 

@@ -1,7 +1,15 @@
 import pytest
 
-PAGES = ["/", "/cakupan/", "/registri/peserta/", "/pekerjaan/", "/wilayah/", "/wilayah/?code=51",
-         "/audit/", "/akun/sandi/"]
+PAGES = [
+    "/",
+    "/cakupan/",
+    "/registri/peserta/",
+    "/pekerjaan/",
+    "/wilayah/",
+    "/wilayah/?code=51",
+    "/audit/",
+    "/akun/sandi/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -39,8 +47,9 @@ def test_coverage_drill_down_and_export_is_audited(client, bpjs_admin, participa
     client.force_login(bpjs_admin)
     body = client.get("/cakupan/?region=51.04&periode=2023-12").content.decode()
     assert "Sukawati" in body and "?region=51.04.01&amp;periode=2023-12" in body
-    csv_body = b"".join(client.get(
-        "/cakupan/ekspor/?region=51.04&periode=2023-12&format=csv").streaming_content).decode()
+    csv_body = b"".join(
+        client.get("/cakupan/ekspor/?region=51.04&periode=2023-12&format=csv").streaming_content
+    ).decode()
     assert "51.04.01" in csv_body
     assert AuditEntry.objects.get(action="export").detail["what"] == "coverage"
 

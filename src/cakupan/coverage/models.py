@@ -27,3 +27,6 @@ class Workforce(models.Model):
                 name="workforce_unique_cell",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kode_wilayah} {self.periode} {self.sektor} {self.jenis_kelamin}"

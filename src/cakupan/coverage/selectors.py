@@ -45,9 +45,7 @@ class CoverageRow:
         data = asdict(self)
         data.pop("by")
         data.update(self.by)
-        data["cakupan_persen"] = (
-            None if self.cakupan_persen is None else float(self.cakupan_persen)
-        )
+        data["cakupan_persen"] = None if self.cakupan_persen is None else float(self.cakupan_persen)
         return data
 
 

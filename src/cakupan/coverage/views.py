@@ -43,7 +43,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
         summary = coverage_summary(actor=user, region_code=region_code, periode=periode)  # type: ignore[arg-type]
         if level:
             rows = coverage_by_area(
-                actor=user, region_code=region_code, level=level, periode=periode  # type: ignore[arg-type]
+                actor=user,
+                region_code=region_code,
+                level=level,
+                periode=periode,  # type: ignore[arg-type]
             )
     return render(
         request,

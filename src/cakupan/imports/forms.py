@@ -7,18 +7,22 @@ from django.utils.translation import gettext_lazy as _
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What"),
-        choices=[("participants", _("Participants (registry snapshot)")),
-                 ("employers", _("Employers"))],
+        choices=[
+            ("participants", _("Participants (registry snapshot)")),
+            ("employers", _("Employers")),
+        ],
     )
     periode = forms.RegexField(
-        label=_("Period (YYYY-MM)"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
+        label=_("Period (YYYY-MM)"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": "2023-12", "inputmode": "numeric"}),
     )
     file = forms.FileField(label=_("File (CSV or XLSX)"))
-    partial = forms.BooleanField(label=_("Import the good rows even if some are rejected"),
-                                 required=False)
-    replace = forms.BooleanField(label=_("Replace the whole period with this file"),
-                                 required=False)
+    partial = forms.BooleanField(
+        label=_("Import the good rows even if some are rejected"), required=False
+    )
+    replace = forms.BooleanField(label=_("Replace the whole period with this file"), required=False)
 
     def clean(self) -> dict:
         data = super().clean() or {}

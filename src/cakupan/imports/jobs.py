@@ -16,8 +16,12 @@ from cakupan.jobs.services import Progress, job_kind
 def _summary(result: Any) -> dict[str, Any]:
     r = result.record
     summary = {
-        "impor": r.pk, "hasil": r.get_outcome_display(), "baris": r.rows_total,
-        "diimpor": r.rows_imported, "ditolak": r.rows_rejected, "peringatan": r.warnings,
+        "impor": r.pk,
+        "hasil": r.get_outcome_display(),
+        "baris": r.rows_total,
+        "diimpor": r.rows_imported,
+        "ditolak": r.rows_rejected,
+        "peringatan": r.warnings,
         "detik": r.seconds,
     }
     if r.message:
@@ -32,9 +36,14 @@ def participants_job(params: dict[str, Any], progress: Progress) -> dict[str, An
     user = User.objects.get(pk=params["user_id"])
     try:
         result = participant_import(
-            path=Path(params["path"]), periode=params["periode"], acting_user=user,
-            file_name=params["file_name"], partial=params.get("partial", False),
-            replace=params.get("replace", False), progress=progress, job_id=progress.job_id,
+            path=Path(params["path"]),
+            periode=params["periode"],
+            acting_user=user,
+            file_name=params["file_name"],
+            partial=params.get("partial", False),
+            replace=params.get("replace", False),
+            progress=progress,
+            job_id=progress.job_id,
         )
     finally:
         Path(params["path"]).unlink(missing_ok=True)  # uploads hold personal data: keep none
@@ -46,8 +55,12 @@ def employers_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     user = User.objects.get(pk=params["user_id"])
     try:
         result = employer_import(
-            path=Path(params["path"]), acting_user=user, file_name=params["file_name"],
-            partial=params.get("partial", False), progress=progress, job_id=progress.job_id,
+            path=Path(params["path"]),
+            acting_user=user,
+            file_name=params["file_name"],
+            partial=params.get("partial", False),
+            progress=progress,
+            job_id=progress.job_id,
         )
     finally:
         Path(params["path"]).unlink(missing_ok=True)

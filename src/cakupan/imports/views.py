@@ -44,11 +44,16 @@ def imports(request: HttpRequest) -> HttpResponse:
             for chunk in upload.chunks():
                 out.write(chunk)
         kind = form.cleaned_data["kind"]
-        params = {"path": str(stored), "file_name": Path(upload.name).name[:255],
-                  "user_id": user.pk, "partial": form.cleaned_data["partial"]}
+        params = {
+            "path": str(stored),
+            "file_name": Path(upload.name).name[:255],
+            "user_id": user.pk,
+            "partial": form.cleaned_data["partial"],
+        }
         if kind == "participants":
-            params.update(periode=form.cleaned_data["periode"],
-                          replace=form.cleaned_data["replace"])
+            params.update(
+                periode=form.cleaned_data["periode"], replace=form.cleaned_data["replace"]
+            )
         job = job_submit(kind=f"imports.{kind}", params=params, acting_user=user)
         return redirect("job_detail", job_id=job.pk)
     page = Paginator(records, 25).get_page(request.GET.get("page"))
@@ -61,10 +66,20 @@ def rejects_download(request: HttpRequest, record_id: int) -> HttpResponse:
     """The rejects report of one import (NIKs masked in it); the download is audited."""
     record = _records(request.user).filter(pk=record_id).first()
     if record is None or not record.rejects_path or not Path(record.rejects_path).is_file():
-        raise NotFound(apa=f"Laporan tolak impor #{record_id}",
-                       what=f"Rejects report of import #{record_id}")
-    audit_record(actor=request.user, action="export", target=record, rows=record.problems,
-                 request=request, detail={"what": "rejects"})
+        raise NotFound(
+            apa=f"Laporan tolak impor #{record_id}", what=f"Rejects report of import #{record_id}"
+        )
+    audit_record(
+        actor=request.user,
+        action="export",
+        target=record,
+        rows=record.problems,
+        request=request,
+        detail={"what": "rejects"},
+    )
     path = Path(record.rejects_path)
-    return FileResponse(open(path, "rb"), as_attachment=True,  # noqa: SIM115
-                        filename=f"tolak-{record.pk}{path.suffix}")
+    return FileResponse(
+        open(path, "rb"),
+        as_attachment=True,  # noqa: SIM115
+        filename=f"tolak-{record.pk}{path.suffix}",
+    )

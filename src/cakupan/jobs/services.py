@@ -35,8 +35,13 @@ def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
 class Progress:
     """Progress of one job, written to its row at most every `interval` seconds."""
 
-    def __init__(self, job: Job | None = None, *, interval: float = 0.5,
-                 on_change: Callable[[int, int | None], None] | None = None) -> None:
+    def __init__(
+        self,
+        job: Job | None = None,
+        *,
+        interval: float = 0.5,
+        on_change: Callable[[int, int | None], None] | None = None,
+    ) -> None:
         self.job = job
         self.done = 0
         self.total: int | None = None
@@ -79,8 +84,9 @@ class Progress:
 
 
 @transaction.atomic
-def job_submit(*, kind: str, params: dict[str, Any], acting_user: Any,
-               region_code: str | None = None) -> Job:
+def job_submit(
+    *, kind: str, params: dict[str, Any], acting_user: Any, region_code: str | None = None
+) -> Job:
     """Queue a job of `kind`; the worker picks it up once this transaction commits."""
     if kind not in _KINDS:
         raise KeyError(f"unknown job kind {kind!r}")

@@ -32,7 +32,9 @@ class CakupanCommand(BaseCommand):
     def is_terminal(self) -> bool:
         return sys.stderr.isatty()
 
-    def progress_bar(self, description: str) -> tuple[Callable[[int, int | None], None], Callable[[], None]]:
+    def progress_bar(
+        self, description: str
+    ) -> tuple[Callable[[int, int | None], None], Callable[[], None]]:
         """A (on_change, close) pair drawing a bar on stderr when it is a terminal, else nothing."""
         bar = tqdm(desc=description, disable=not self.is_terminal(), file=sys.stderr, unit="baris")
 

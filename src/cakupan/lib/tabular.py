@@ -58,6 +58,8 @@ def tabular_response(
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
-    streaming = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    streaming = StreamingHttpResponse(
+        csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
+    )
     streaming["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return streaming

@@ -101,7 +101,9 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["periode", "participant"], name="membership_period_nik")
         ]
-        indexes = [models.Index(fields=["periode", "kode_wilayah"], name="membership_period_region")]
+        indexes = [
+            models.Index(fields=["periode", "kode_wilayah"], name="membership_period_region")
+        ]
 
     def __str__(self) -> str:
         return f"{self.periode} {self.segmen} #{self.participant_id}"

@@ -41,8 +41,13 @@ def active_q(periode: str, prefix: str = "") -> Q:
 
     The one definition of "active"; `prefix` points at a Membership through a relation.
     """
-    return Q(**{f"{prefix}periode": periode, f"{prefix}tmt__lte": period_end(periode),
-                f"{prefix}bulan_iuran_terakhir__gte": periode})
+    return Q(
+        **{
+            f"{prefix}periode": periode,
+            f"{prefix}tmt__lte": period_end(periode),
+            f"{prefix}bulan_iuran_terakhir__gte": periode,
+        }
+    )
 
 
 def membership_active(*, actor: Actor, periode: str) -> QuerySet[Membership]:

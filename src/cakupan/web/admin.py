@@ -20,7 +20,9 @@ class CakupanAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == Role.BPJS_ADMIN)
+        return bool(
+            user.is_active and user.is_staff and getattr(user, "role", None) == Role.BPJS_ADMIN
+        )
 
 
 admin_site = CakupanAdminSite(name="admin")
@@ -46,7 +48,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry, site=admin_site)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor_label", "action", "target_label", "row_count", "ip_address")
+    list_display = (
+        "created_at",
+        "actor_label",
+        "action",
+        "target_label",
+        "row_count",
+        "ip_address",
+    )
     list_filter = ("action",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -31,9 +31,7 @@ class SecurityHeadersMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, CakupanError) and not request.path.startswith("/api/"):
-            return render(
-                request, "error.html", {"error": exception}, status=exception.http_status
-            )
+            return render(request, "error.html", {"error": exception}, status=exception.http_status)
         return None
 
 

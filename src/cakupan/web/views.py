@@ -65,9 +65,7 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: Any) -> HttpResponse:
         username = (form.data.get("username") or "")[:150]
-        audit_record(
-            actor=None, action="login.failed", request=self.request, actor_label=username
-        )
+        audit_record(actor=None, action="login.failed", request=self.request, actor_label=username)
         return super().form_invalid(form)
 
 

@@ -34,15 +34,30 @@ COLUMNS = ("npp", "nib", "npwp", "nama", "kbli", "kode_wilayah", "kelompok_risik
 REQUIRED = ("npp", "nama", "kode_wilayah")
 ALIASES = {
     **{c: c for c in COLUMNS},
-    "employer_number": "npp", "nomor_npp": "npp", "business_id": "nib", "tax_id": "npwp",
-    "name": "nama", "nama_perusahaan": "nama", "company_name": "nama", "sector": "kbli",
-    "kbli_2020": "kbli", "region_code": "kode_wilayah", "risk_group": "kelompok_risiko",
-    "size": "skala", "size_class": "skala",
+    "employer_number": "npp",
+    "nomor_npp": "npp",
+    "business_id": "nib",
+    "tax_id": "npwp",
+    "name": "nama",
+    "nama_perusahaan": "nama",
+    "company_name": "nama",
+    "sector": "kbli",
+    "kbli_2020": "kbli",
+    "region_code": "kode_wilayah",
+    "risk_group": "kelompok_risiko",
+    "size": "skala",
+    "size_class": "skala",
 }
 STAGE_COLUMNS = (
-    ("baris", "integer"), ("npp", "varchar(8)"), ("nib", "varchar(13)"), ("npwp", "varchar(16)"),
-    ("nama", "varchar(200)"), ("kbli", "varchar(5)"), ("kode_wilayah", "varchar(13)"),
-    ("kelompok_risiko", "smallint"), ("skala", "varchar(10)"),
+    ("baris", "integer"),
+    ("npp", "varchar(8)"),
+    ("nib", "varchar(13)"),
+    ("npwp", "varchar(16)"),
+    ("nama", "varchar(200)"),
+    ("kbli", "varchar(5)"),
+    ("kode_wilayah", "varchar(13)"),
+    ("kelompok_risiko", "smallint"),
+    ("skala", "varchar(10)"),
 )
 
 
@@ -55,22 +70,33 @@ class DuplicateNpp(CakupanError):
 def _kbli(value: str, kolom: str) -> str:
     if len(value) == 5 and value.isdigit():
         return value
-    raise CellProblem("kbli_tidak_valid", f"Kolom {kolom}: KBLI 2020 harus 5 angka, tertulis {value!r}.",
-                      f"Column {kolom}: a KBLI 2020 code has 5 digits, found {value!r}.")
+    raise CellProblem(
+        "kbli_tidak_valid",
+        f"Kolom {kolom}: KBLI 2020 harus 5 angka, tertulis {value!r}.",
+        f"Column {kolom}: a KBLI 2020 code has 5 digits, found {value!r}.",
+    )
 
 
 def _risk(value: str, kolom: str) -> int:
     if value in {"1", "2", "3", "4", "5"}:
         return int(value)
-    raise CellProblem("kelompok_risiko_tidak_valid",
-                      f"Kolom {kolom}: kelompok risiko JKK 1 sampai 5, tertulis {value!r}.",
-                      f"Column {kolom}: the JKK risk group is 1 to 5, found {value!r}.")
+    raise CellProblem(
+        "kelompok_risiko_tidak_valid",
+        f"Kolom {kolom}: kelompok risiko JKK 1 sampai 5, tertulis {value!r}.",
+        f"Column {kolom}: the JKK risk group is 1 to 5, found {value!r}.",
+    )
 
 
 def employer_import(
-    *, path: Path, acting_user: Actor, file_name: str | None = None,
-    rejects_path: Path | None = None, dry_run: bool = False, partial: bool = False,
-    progress: Progress | None = None, job_id: int | None = None,
+    *,
+    path: Path,
+    acting_user: Actor,
+    file_name: str | None = None,
+    rejects_path: Path | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    progress: Progress | None = None,
+    job_id: int | None = None,
 ) -> ImportResult:
     """Import employers; all-or-nothing unless `partial`; same file twice, same state."""
     require_capability(acting_user, "registry.import")
@@ -79,10 +105,14 @@ def employer_import(
     name = file_name or path.name
     user = acting_user if acting_user.__class__.__name__ == "User" else None
     record = ImportRecord.objects.create(
-        kind="employers", file_name=name[:255], sha256="",
-        options={"dry_run": dry_run, "partial": partial}, created_by=user,
+        kind="employers",
+        file_name=name[:255],
+        sha256="",
+        options={"dry_run": dry_run, "partial": partial},
+        created_by=user,
         created_by_label=getattr(user, "username", "") or "sistem",
-        region_code=acting_user.region_code or "", job_id=job_id,
+        region_code=acting_user.region_code or "",
+        job_id=job_id,
     )
     try:
         table = open_table(path, aliases=ALIASES, required=REQUIRED, display_name=name)
@@ -101,8 +131,13 @@ def employer_import(
             total += 1
             found: list[Problem] = []
 
-            def bad(kolom: str, error: CakupanError, row: dict[str, str] = row,
-                    baris: int = baris, found: list[Problem] = found) -> None:
+            def bad(
+                kolom: str,
+                error: CakupanError,
+                row: dict[str, str] = row,
+                baris: int = baris,
+                found: list[Problem] = found,
+            ) -> None:
                 found.append(problem(baris, kolom, row.get(kolom, ""), error))
 
             def cell(kolom: str, parse: Any, bad: Any = bad, row: dict[str, str] = row) -> Any:
@@ -139,8 +174,19 @@ def employer_import(
             if found:
                 rejected += 1
             else:
-                staging.add((baris, npp, nib or "", npwp or "", row["nama"][:200], kbli or "",
-                             kode, risk, skala or ""))
+                staging.add(
+                    (
+                        baris,
+                        npp,
+                        nib or "",
+                        npwp or "",
+                        row["nama"][:200],
+                        kbli or "",
+                        kode,
+                        risk,
+                        skala or "",
+                    )
+                )
             progress.advance()
         staging.finish()
         report.close()
@@ -167,8 +213,13 @@ def employer_import(
                 [timezone.now()],
             )
             record.rows_imported = staging.count
-            audit_record(actor=acting_user, action="import", target=record, rows=staging.count,
-                         detail={"kind": "employers", "sha256": record.sha256})
+            audit_record(
+                actor=acting_user,
+                action="import",
+                target=record,
+                rows=staging.count,
+                detail={"kind": "employers", "sha256": record.sha256},
+            )
             outcome = Outcome.PARTIAL if rejected else Outcome.IMPORTED
             return _finish(record, outcome, started, problems=shown)
     except UnreadableFile as error:

@@ -36,36 +36,80 @@ from cakupan.imports.services.cells import (
     required,
 )
 from cakupan.imports.services.problems import CellProblem, Problem, RejectsReport, problem
-from cakupan.imports.services.readers import Table, UnreadableFile, open_table
+from cakupan.imports.services.readers import UnreadableFile, open_table
 from cakupan.imports.services.staging import Staging
 from cakupan.jobs.services import Progress
 from cakupan.regions.models import Region
 from cakupan.registry.models import PROGRAMS, Employer, Segmen
-from cakupan.registry.selectors import period_end, period_parse
+from cakupan.registry.selectors import period_parse
 
-COLUMNS = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "kpj", "segmen", "npp",
-           "kode_wilayah", "pekerjaan", "program", "upah", "tmt", "bulan_iuran_terakhir")
+COLUMNS = (
+    "nik",
+    "nama",
+    "tanggal_lahir",
+    "jenis_kelamin",
+    "kpj",
+    "segmen",
+    "npp",
+    "kode_wilayah",
+    "pekerjaan",
+    "program",
+    "upah",
+    "tmt",
+    "bulan_iuran_terakhir",
+)
 REQUIRED = ("nik", "nama", "segmen", "kode_wilayah", "program", "tmt", "bulan_iuran_terakhir")
 ALIASES = {
     **{c: c for c in COLUMNS},
-    "national_id": "nik", "no_ktp": "nik", "nomor_induk_kependudukan": "nik",
-    "name": "nama", "nama_lengkap": "nama", "full_name": "nama",
-    "date_of_birth": "tanggal_lahir", "birth_date": "tanggal_lahir", "tgl_lahir": "tanggal_lahir",
-    "sex": "jenis_kelamin", "gender": "jenis_kelamin", "jk": "jenis_kelamin",
-    "card_number": "kpj", "no_kpj": "kpj", "segment": "segmen",
-    "employer": "npp", "employer_npp": "npp", "region_code": "kode_wilayah",
-    "village_code": "kode_wilayah", "kode_desa": "kode_wilayah", "occupation": "pekerjaan",
-    "job": "pekerjaan", "programs": "program", "programme": "program", "programmes": "program",
-    "wage": "upah", "income": "upah", "penghasilan": "upah", "start_date": "tmt",
-    "membership_start": "tmt", "last_paid_month": "bulan_iuran_terakhir",
-    "last_month_paid": "bulan_iuran_terakhir", "bulan_terakhir_bayar": "bulan_iuran_terakhir",
+    "national_id": "nik",
+    "no_ktp": "nik",
+    "nomor_induk_kependudukan": "nik",
+    "name": "nama",
+    "nama_lengkap": "nama",
+    "full_name": "nama",
+    "date_of_birth": "tanggal_lahir",
+    "birth_date": "tanggal_lahir",
+    "tgl_lahir": "tanggal_lahir",
+    "sex": "jenis_kelamin",
+    "gender": "jenis_kelamin",
+    "jk": "jenis_kelamin",
+    "card_number": "kpj",
+    "no_kpj": "kpj",
+    "segment": "segmen",
+    "employer": "npp",
+    "employer_npp": "npp",
+    "region_code": "kode_wilayah",
+    "village_code": "kode_wilayah",
+    "kode_desa": "kode_wilayah",
+    "occupation": "pekerjaan",
+    "job": "pekerjaan",
+    "programs": "program",
+    "programme": "program",
+    "programmes": "program",
+    "wage": "upah",
+    "income": "upah",
+    "penghasilan": "upah",
+    "start_date": "tmt",
+    "membership_start": "tmt",
+    "last_paid_month": "bulan_iuran_terakhir",
+    "last_month_paid": "bulan_iuran_terakhir",
+    "bulan_terakhir_bayar": "bulan_iuran_terakhir",
 }
 STAGE_COLUMNS = (
-    ("baris", "integer"), ("nik", "varchar(16)"), ("nama", "varchar(200)"),
-    ("tanggal_lahir", "date"), ("jenis_kelamin", "varchar(1)"), ("kpj", "varchar(11)"),
-    ("segmen", "varchar(5)"), ("npp", "varchar(8)"), ("kode_wilayah", "varchar(13)"),
-    ("pekerjaan", "varchar(100)"), ("program", "varchar(24)"), ("upah", "bigint"),
-    ("tmt", "date"), ("bulan_iuran_terakhir", "varchar(7)"),
+    ("baris", "integer"),
+    ("nik", "varchar(16)"),
+    ("nama", "varchar(200)"),
+    ("tanggal_lahir", "date"),
+    ("jenis_kelamin", "varchar(1)"),
+    ("kpj", "varchar(11)"),
+    ("segmen", "varchar(5)"),
+    ("npp", "varchar(8)"),
+    ("kode_wilayah", "varchar(13)"),
+    ("pekerjaan", "varchar(100)"),
+    ("program", "varchar(24)"),
+    ("upah", "bigint"),
+    ("tmt", "date"),
+    ("bulan_iuran_terakhir", "varchar(7)"),
 )
 SHOWN_PROBLEMS = 50
 SEGMENTS = tuple(Segmen.values)
@@ -122,7 +166,8 @@ class ImportResult:
     @property
     def exit_code(self) -> int:
         return {Outcome.REJECTED: 1, Outcome.PARTIAL: 1, Outcome.UNREADABLE: 2}.get(
-            self.record.outcome, 0  # type: ignore[call-overload]
+            self.record.outcome,
+            0,  # type: ignore[call-overload]
         )
 
 
@@ -131,7 +176,9 @@ class _Checker:
 
     def __init__(self, actor: Actor, periode: str) -> None:
         self.codes = dict(Region.objects.values_list("code", "level"))
-        districts = {c for c, lvl in self.codes.items() if lvl in ("province", "regency", "district")}
+        districts = {
+            c for c, lvl in self.codes.items() if lvl in ("province", "regency", "district")
+        }
         self.region_exists = districts.__contains__
         self.npps = set(Employer.objects.values_list("npp", flat=True))
         self.seen: dict[int, int] = {}
@@ -140,7 +187,9 @@ class _Checker:
         self.today = date.today()
         self.periode = periode
 
-    def check(self, baris: int, row: dict[str, str]) -> tuple[tuple[Any, ...] | None, list[Problem]]:
+    def check(
+        self, baris: int, row: dict[str, str]
+    ) -> tuple[tuple[Any, ...] | None, list[Problem]]:
         found: list[Problem] = []
 
         def bad(kolom: str, error: CakupanError, warning: bool = False) -> None:
@@ -164,7 +213,9 @@ class _Checker:
         tanggal_lahir = self._cell(row, "tanggal_lahir", parse_date, bad)
         jenis_kelamin = None
         if row.get("jenis_kelamin"):
-            jenis_kelamin = self._cell(row, "jenis_kelamin", lambda v, k: parse_choice(v, k, SEXES), bad)
+            jenis_kelamin = self._cell(
+                row, "jenis_kelamin", lambda v, k: parse_choice(v, k, SEXES), bad
+            )
         if info is not None:
             for warning in nik_suspicions(info, tanggal_lahir, jenis_kelamin):
                 kolom = "jenis_kelamin" if "kelamin" in warning.kode else "tanggal_lahir"
@@ -197,7 +248,9 @@ class _Checker:
 
         program = None
         if row.get("program"):
-            parts = [p.strip().upper() for p in row["program"].replace(";", ",").split(",") if p.strip()]
+            parts = [
+                p.strip().upper() for p in row["program"].replace(";", ",").split(",") if p.strip()
+            ]
             if not parts or any(p not in PROGRAMS for p in parts) or len(set(parts)) != len(parts):
                 bad("program", ProgramInvalid(nilai=row["program"]))
             else:
@@ -215,9 +268,24 @@ class _Checker:
         if any(not p.warning for p in found):
             return None, found
         return (
-            baris, info.nik, row["nama"][:200], tanggal_lahir, jenis_kelamin, kpj,  # type: ignore[union-attr]
-            segmen, npp or None, kode, row.get("pekerjaan", "")[:100], program, upah, tmt, paid,
-        ), found
+            (
+                baris,
+                info.nik,
+                row["nama"][:200],
+                tanggal_lahir,
+                jenis_kelamin,
+                kpj,  # type: ignore[union-attr]
+                segmen,
+                npp or None,
+                kode,
+                row.get("pekerjaan", "")[:100],
+                program,
+                upah,
+                tmt,
+                paid,
+            ),
+            found,
+        )
 
     @staticmethod
     def _cell(row: dict[str, str], kolom: str, parse: Any, bad: Any) -> Any:
@@ -300,10 +368,15 @@ def participant_import(
     name = file_name or path.name
     user = acting_user if acting_user.__class__.__name__ == "User" else None
     record = ImportRecord.objects.create(
-        kind="participants", periode=periode, file_name=name[:255], sha256="",
+        kind="participants",
+        periode=periode,
+        file_name=name[:255],
+        sha256="",
         options={"dry_run": dry_run, "partial": partial, "replace": replace},
-        created_by=user, created_by_label=getattr(user, "username", "") or "sistem",
-        region_code=acting_user.region_code or "", job_id=job_id,
+        created_by=user,
+        created_by_label=getattr(user, "username", "") or "sistem",
+        region_code=acting_user.region_code or "",
+        job_id=job_id,
     )
     try:
         table = open_table(path, aliases=ALIASES, required=REQUIRED, display_name=name)
@@ -354,9 +427,16 @@ def participant_import(
             record.rows_imported = staging.count
             record.options = {**record.options, **merged}
             audit_record(
-                actor=acting_user, action="import", target=record, rows=staging.count,
-                detail={"kind": "participants", "periode": periode, "sha256": record.sha256,
-                        **merged},
+                actor=acting_user,
+                action="import",
+                target=record,
+                rows=staging.count,
+                detail={
+                    "kind": "participants",
+                    "periode": periode,
+                    "sha256": record.sha256,
+                    **merged,
+                },
             )
             outcome = Outcome.PARTIAL if counts["rejected"] else Outcome.IMPORTED
             return _finish(record, outcome, started, problems=shown)
@@ -373,8 +453,14 @@ def _default_rejects(record: ImportRecord) -> Path:
     return Path(settings.EXPORT_DIR) / f"impor-{record.pk}-tolak.csv"
 
 
-def _finish(record: ImportRecord, outcome: str, started: float, *, problems: list[Problem],
-            message: str = "") -> ImportResult:
+def _finish(
+    record: ImportRecord,
+    outcome: str,
+    started: float,
+    *,
+    problems: list[Problem],
+    message: str = "",
+) -> ImportResult:
     record.outcome = outcome
     record.message = message
     record.seconds = round(time.monotonic() - started, 3)

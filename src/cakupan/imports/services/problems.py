@@ -37,7 +37,9 @@ class Problem:
     warning: bool = False
 
 
-def problem(baris: int, kolom: str, nilai: str, error: CakupanError, *, warning: bool = False) -> Problem:
+def problem(
+    baris: int, kolom: str, nilai: str, error: CakupanError, *, warning: bool = False
+) -> Problem:
     """A report line; a NIK-looking value is always masked, whatever the column."""
     shown = mask_nik(nilai) if kolom == "nik" or (len(nilai) == 16 and nilai.isdigit()) else nilai
     pesan, message = error.pesan_id, error.message_en
@@ -56,8 +58,8 @@ class RejectsReport:
         self.count = 0
         if self._xlsx:
             self._book = xlsxwriter.Workbook(
-                str(path), {"constant_memory": True, "strings_to_formulas": False,
-                            "strings_to_urls": False},
+                str(path),
+                {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
             )
             self._sheet = self._book.add_worksheet("tolak")
             self._sheet.write_row(0, 0, REPORT_COLUMNS)
@@ -68,8 +70,14 @@ class RejectsReport:
 
     def write(self, p: Problem) -> None:
         self.count += 1
-        row: list[Any] = [p.baris, p.kolom, safe_cell(p.nilai), p.kode, safe_cell(p.pesan),
-                          safe_cell(p.message)]
+        row: list[Any] = [
+            p.baris,
+            p.kolom,
+            safe_cell(p.nilai),
+            p.kode,
+            safe_cell(p.pesan),
+            safe_cell(p.message),
+        ]
         if self._xlsx:
             self._sheet.write_row(self.count, 0, row)
         else:

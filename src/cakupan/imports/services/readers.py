@@ -45,7 +45,7 @@ class Table:
     columns: list[str]
     rows: Iterator[tuple[int, dict[str, str]]]
     total: int | None
-    sha256: "hashlib._Hash"
+    sha256: hashlib._Hash
     encoding: str = ""
     delimiter: str = ""
     ignored: list[str] = field(default_factory=list)
@@ -129,8 +129,9 @@ def _map_header(
     return mapped, ignored
 
 
-def _open_csv(path: Path, aliases: dict[str, str], required: tuple[str, ...],
-              display_name: str, digest: Any) -> Table:
+def _open_csv(
+    path: Path, aliases: dict[str, str], required: tuple[str, ...], display_name: str, digest: Any
+) -> Table:
     with open(path, "rb") as f:
         sample = f.read(SAMPLE_BYTES)
     if not sample.strip():
@@ -149,7 +150,8 @@ def _open_csv(path: Path, aliases: dict[str, str], required: tuple[str, ...],
     raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the row generator
     text = io.TextIOWrapper(
         io.BufferedReader(_HashingReader(raw, digest), buffer_size=SAMPLE_BYTES),
-        encoding=encoding, newline="",
+        encoding=encoding,
+        newline="",
     )
     reader = csv.reader(text, delimiter=delimiter)
     try:
@@ -166,11 +168,14 @@ def _open_csv(path: Path, aliases: dict[str, str], required: tuple[str, ...],
                 baris += 1
                 if not record or all(not c.strip() for c in record):
                     continue
-                yield baris, {
-                    col: record[i].strip() if i < len(record) else ""
-                    for i, col in enumerate(mapped)
-                    if col is not None
-                }
+                yield (
+                    baris,
+                    {
+                        col: record[i].strip() if i < len(record) else ""
+                        for i, col in enumerate(mapped)
+                        if col is not None
+                    },
+                )
         except (csv.Error, UnicodeDecodeError) as exc:
             raise UnreadableFile(
                 berkas=display_name,
@@ -180,8 +185,15 @@ def _open_csv(path: Path, aliases: dict[str, str], required: tuple[str, ...],
         finally:
             raw.close()
 
-    return Table(columns=[c for c in mapped if c], rows=rows(), total=total, sha256=digest,
-                 encoding=encoding, delimiter=delimiter, ignored=ignored)
+    return Table(
+        columns=[c for c in mapped if c],
+        rows=rows(),
+        total=total,
+        sha256=digest,
+        encoding=encoding,
+        delimiter=delimiter,
+        ignored=ignored,
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -194,8 +206,9 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _open_xlsx(path: Path, aliases: dict[str, str], required: tuple[str, ...],
-               display_name: str, digest: Any) -> Table:
+def _open_xlsx(
+    path: Path, aliases: dict[str, str], required: tuple[str, ...], display_name: str, digest: Any
+) -> Table:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -204,8 +217,9 @@ def _open_xlsx(path: Path, aliases: dict[str, str], required: tuple[str, ...],
         rows_iter = sheet.iter_rows()
         header = [_cell_text(c) for c in next(rows_iter)]
     except StopIteration:
-        raise UnreadableFile(berkas=display_name, alasan_id="lembar kosong",
-                             reason="empty sheet") from None
+        raise UnreadableFile(
+            berkas=display_name, alasan_id="lembar kosong", reason="empty sheet"
+        ) from None
     except Exception as exc:  # calamine raises its own error types for broken workbooks
         raise UnreadableFile(berkas=display_name, alasan_id=str(exc), reason=str(exc)) from exc
     mapped, ignored = _map_header(header, aliases, required, display_name)
@@ -216,9 +230,11 @@ def _open_xlsx(path: Path, aliases: dict[str, str], required: tuple[str, ...],
             cells = [_cell_text(c) for c in record]
             if not any(cells):
                 continue
-            yield baris, {
-                col: cells[i] if i < len(cells) else "" for i, col in enumerate(mapped) if col
-            }
+            yield (
+                baris,
+                {col: cells[i] if i < len(cells) else "" for i, col in enumerate(mapped) if col},
+            )
 
-    return Table(columns=[c for c in mapped if c], rows=rows(), total=total, sha256=digest,
-                 ignored=ignored)
+    return Table(
+        columns=[c for c in mapped if c], rows=rows(), total=total, sha256=digest, ignored=ignored
+    )

@@ -28,16 +28,21 @@ class Command(CakupanCommand):
         participants = sub.add_parser("participants", help="A registry snapshot for one period.")
         participants.add_argument("file", help="CSV or XLSX file.")
         participants.add_argument("--period", required=True, help="Period YYYY-MM.")
-        participants.add_argument("--replace", action="store_true",
-                                  help="Swap the period's whole snapshot for this file.")
+        participants.add_argument(
+            "--replace", action="store_true", help="Swap the period's whole snapshot for this file."
+        )
         employers = sub.add_parser("employers", help="The employer registry.")
         employers.add_argument("file", help="CSV or XLSX file.")
         for p in (participants, employers):
-            p.add_argument("--rejects", default=None,
-                           help="Where to write the rejects report (.csv or .xlsx).")
+            p.add_argument(
+                "--rejects", default=None, help="Where to write the rejects report (.csv or .xlsx)."
+            )
             p.add_argument("--dry-run", action="store_true", help="Check only; import nothing.")
-            p.add_argument("--partial", action="store_true",
-                           help="Import the good rows even when others are rejected.")
+            p.add_argument(
+                "--partial",
+                action="store_true",
+                help="Import the good rows even when others are rejected.",
+            )
 
     def handle_cakupan(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -48,13 +53,17 @@ class Command(CakupanCommand):
         on_change, close = self.progress_bar(path.name)
         progress = Progress(on_change=on_change)
         common = {
-            "path": path, "acting_user": SystemActor(), "dry_run": options["dry_run"],
-            "partial": options["partial"], "progress": progress,
+            "path": path,
+            "acting_user": SystemActor(),
+            "dry_run": options["dry_run"],
+            "partial": options["partial"],
+            "progress": progress,
             "rejects_path": Path(options["rejects"]) if options["rejects"] else None,
         }
         if options["kind"] == "participants":
-            result = participant_import(periode=options["period"], replace=options["replace"],
-                                        **common)
+            result = participant_import(
+                periode=options["period"], replace=options["replace"], **common
+            )
         else:
             result = employer_import(**common)
         close()
@@ -68,8 +77,10 @@ class Command(CakupanCommand):
             self.stderr.write(r.message.replace(" / ", "\n"))
             return
         for p in result.problems[:20]:
-            self.stderr.write(f"baris {p.baris}, kolom {p.kolom}: {p.pesan}\n"
-                              f"  row {p.baris}, column {p.kolom}: {p.message}")
+            self.stderr.write(
+                f"baris {p.baris}, kolom {p.kolom}: {p.pesan}\n"
+                f"  row {p.baris}, column {p.kolom}: {p.message}"
+            )
         if r.problems > 20:
             self.stderr.write(f"… {r.problems - 20} masalah lain / more problems")
         outcome = {

@@ -22,7 +22,9 @@ class Command(CakupanCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--participants", type=int, default=20000, help="Number of people.")
-        parser.add_argument("--seed", type=int, default=2023, help="Random seed (same seed, same data).")
+        parser.add_argument(
+            "--seed", type=int, default=2023, help="Random seed (same seed, same data)."
+        )
 
     def handle_cakupan(self, *args: Any, **options: Any) -> None:
         if Participant.objects.exists():
@@ -33,8 +35,7 @@ class Command(CakupanCommand):
         )
         close()
         self.stdout.write(
-            "Demo dimuat / demo loaded: "
-            + ", ".join(f"{k} {v}" for k, v in counts.items())
+            "Demo dimuat / demo loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())
         )
         self.stdout.write(demo_logins())
 

@@ -38,13 +38,34 @@ class Command(CakupanCommand):
         env = dict(os.environ)
         children = [
             subprocess.Popen(
-                [sys.executable, "-m", "cakupan.cli", "db_worker", "--interval", "1",
-                 "--no-startup-delay", "--no-reload"], env=env,
+                [
+                    sys.executable,
+                    "-m",
+                    "cakupan.cli",
+                    "db_worker",
+                    "--interval",
+                    "1",
+                    "--no-startup-delay",
+                    "--no-reload",
+                ],
+                env=env,
             ),
             subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "cakupan.wsgi", "--bind", address,
-                 "--workers", str(options["workers"]), "--access-logfile", "-",
-                 "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(L)ss'], env=env,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "cakupan.wsgi",
+                    "--bind",
+                    address,
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--access-logformat",
+                    '%(h)s "%(r)s" %(s)s %(b)s %(L)ss',
+                ],
+                env=env,
             ),
         ]
 
