@@ -14,6 +14,7 @@ from cakupan.web.admin import admin_site
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("favicon.ico", web_views.favicon),
     path("masuk/", web_views.LoginView.as_view(), name="login"),
     path("keluar/", web_views.LogoutView.as_view(), name="logout"),
     path("akun/sandi/", web_views.PasswordChangeView.as_view(), name="password_change"),

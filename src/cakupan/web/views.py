@@ -90,3 +90,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A forged or missing CSRF token: say so in both languages; nothing was changed."""
     return render(request, "web/csrf_failure.html", status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """No icon: answer browsers' automatic /favicon.ico request without a 404."""
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "max-age=86400"
+    return response
