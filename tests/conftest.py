@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -78,3 +80,53 @@ def participants(db):
         )
         people.append(p)
     return people
+
+
+# --- tests on committed data (transactional_db, live_server) ----------------------------------
+# pytest-django empties every table after such a test. Two things in Cakupan's schema need help
+# with that: the append-only audit table refuses DELETE/TRUNCATE by trigger, and the regions are
+# data loaded by a migration. pytest-django runs these tests after all rolled-back (`db`) tests,
+# so restoring before each one and switching the triggers off before each flush is enough.
+
+
+def _audit_triggers(enabled: bool) -> None:
+    from django.db import connection
+
+    triggers = importlib.import_module("cakupan.audit.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"ALTER TABLE audit_auditentry {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER"
+            )
+            return
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'audit_auditentry'"
+        )
+        present = cursor.fetchone()[0] > 0
+        if enabled and not present:
+            for sql in triggers.SQLITE_UP:
+                cursor.execute(sql)
+        elif not enabled and present:
+            for sql in triggers.SQLITE_DOWN:
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def migrated_state(transactional_db: None) -> Iterator[None]:
+    """The database as `migrate` leaves it (triggers on, regions loaded) during the test."""
+    from django.apps import apps
+
+    from cakupan.regions.models import Region
+
+    _audit_triggers(True)
+    if not Region.objects.exists():
+        importlib.import_module("cakupan.regions.migrations.0002_load_regions").load(apps, None)
+    yield
+    _audit_triggers(False)  # Django's flush comes next and must be able to empty the audit table
+
+
+@pytest.fixture(autouse=True)
+def _committed_data_state(request: pytest.FixtureRequest) -> None:
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("migrated_state")

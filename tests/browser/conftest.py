@@ -4,16 +4,12 @@ Chromium comes from Debian, never from Playwright's own download: when /usr/bin/
 and we are root (CI, a fresh machine), the first browser test installs it with apt-get. If that
 fails, the browser tests fail with the reason; they are skipped only off CI for a non-root user.
 
-The live server needs committed data, so these tests run with `transactional_db`, which empties
-every table after each test. Two things in Cakupan's schema do not survive that as it is: the
-append-only audit table refuses DELETE/TRUNCATE (by trigger), and the region tree is data loaded by
-a migration. `browser_db` switches the audit triggers off just before Django's flush and puts the
-triggers and the regions back before the next browser test and after the last one.
+The live server needs committed data, so these tests run with `transactional_db`; see
+`migrated_state` in tests/conftest.py for what that flush needs.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -76,16 +72,26 @@ def ensure_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium for the whole session.
+
+    While Playwright's sync API runs, its event loop counts as running in this thread, and Django
+    hands this thread a different set of database connections than before it started. A
+    connection opened in one of those states cannot be closed from the other and would keep the
+    PostgreSQL test database from being dropped, so every switch closes the connections first.
+    """
     ensure_chromium()
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    connections.close_all()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
+        connections.close_all()
+    connections.close_all()
 
 
 class PageProblems:
@@ -120,62 +126,7 @@ def problems(page: Any) -> PageProblems:
     return PageProblems(page)
 
 
-# --- the database under a live server ---------------------------------------------------------
-
-
-def _migration(name: str) -> Any:
-    return importlib.import_module(name)
-
-
-def _audit_triggers(enabled: bool) -> None:
-    from django.db import connection
-
-    triggers = _migration("cakupan.audit.migrations.0002_append_only_triggers")
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            state = "ENABLE" if enabled else "DISABLE"
-            cursor.execute(f"ALTER TABLE audit_auditentry {state} TRIGGER USER")
-        elif connection.vendor == "sqlite":
-            if enabled:
-                cursor.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = 'audit_auditentry'"
-                )
-                if cursor.fetchone()[0] == 0:
-                    for sql in triggers.SQLITE_UP:
-                        cursor.execute(sql)
-            else:
-                for sql in triggers.SQLITE_DOWN:
-                    cursor.execute(sql.replace("DROP TRIGGER", "DROP TRIGGER IF EXISTS"))
-
-
-def _restore_migrated_state() -> None:
-    """The audit triggers on, and the regions loaded, as `migrate` leaves them."""
-    from django.apps import apps
-
-    from cakupan.regions.models import Region
-    from cakupan.regions.selectors import _known_codes
-
-    _audit_triggers(True)
-    if not Region.objects.exists():
-        _migration("cakupan.regions.migrations.0002_load_regions").load(apps, None)
-    _known_codes.cache_clear()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _migrated_state_after_browser_tests(
-    django_db_setup: None, django_db_blocker: Any
-) -> Iterator[None]:
-    """After this module's last flush, leave the test database as migrate made it."""
-    yield
-    with django_db_blocker.unblock():
-        _restore_migrated_state()
-
-
 @pytest.fixture
-def browser_db(transactional_db: None, live_server: Any) -> Iterator[Any]:
-    """Committed data the live server can see; the live server's URL is returned."""
-    _restore_migrated_state()
-    yield live_server
-    _audit_triggers(False)  # Django's flush comes next and must be able to empty the audit table
+def browser_db(transactional_db: None, live_server: Any) -> Any:
+    """Committed data the live server can see (tests/conftest.py restores the migrated state)."""
+    return live_server
