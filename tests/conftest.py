@@ -53,6 +53,7 @@ def participants(db):
     """Two people in Batubulan, one in Ketewel, one in Denpasar, each active in 2023-12."""
     from datetime import date
 
+    from cakupan.lib.names import name_key, name_normal
     from cakupan.registry.models import Membership, Participant
 
     rows = [
@@ -64,7 +65,13 @@ def participants(db):
     people = []
     for nik, nama, born, sex, village in rows:
         p = Participant.objects.create(
-            nik=nik, nama=nama, tanggal_lahir=born, jenis_kelamin=sex, kode_wilayah=village
+            nik=nik,
+            nama=nama,
+            nama_cari=name_normal(nama),
+            nama_kunci=name_key(nama),
+            tanggal_lahir=born,
+            jenis_kelamin=sex,
+            kode_wilayah=village,
         )
         Membership.objects.create(
             periode="2023-12",

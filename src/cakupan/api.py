@@ -9,8 +9,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from cakupan.accounts.auth import api_auth
 from cakupan.coverage.api import router as coverage_router
 from cakupan.errors import CakupanError
+from cakupan.imports.api import router as imports_router
 from cakupan.jobs.api import router as jobs_router
 from cakupan.regions.api import router as regions_router
+from cakupan.registry.api import employers_router
 from cakupan.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -27,6 +29,8 @@ api = NinjaAPI(
 )
 api.add_router("/regions", regions_router)
 api.add_router("/participants", registry_router)
+api.add_router("/employers", employers_router)
+api.add_router("/imports", imports_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/jobs", jobs_router)
 

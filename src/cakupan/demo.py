@@ -14,6 +14,7 @@ from django.db import transaction
 from cakupan.accounts.models import User
 from cakupan.accounts.roles import Role
 from cakupan.coverage.models import Workforce
+from cakupan.lib.names import name_key, name_normal
 from cakupan.regions.models import Region
 from cakupan.registry.models import Employer, Membership, Participant
 
@@ -136,10 +137,13 @@ def demo_load(
             continue
         seen.add(nik)
         first = rng.choice(FIRST_NAMES_L if sex == "L" else FIRST_NAMES_P)
+        nama = f"{first} {rng.choice(LAST_NAMES)}"
         people.append(
             Participant(
                 nik=nik,
-                nama=f"{first} {rng.choice(LAST_NAMES)}",
+                nama=nama,
+                nama_cari=name_normal(nama),
+                nama_kunci=name_key(nama),
                 tanggal_lahir=born,
                 jenis_kelamin=sex,
                 kode_wilayah=village,

@@ -23,9 +23,20 @@ urlpatterns = [
     path("cakupan/ekspor/", coverage_views.coverage_export, name="coverage_export"),
     path("registri/peserta/", registry_views.participants, name="participants"),
     path(
-        "registri/peserta/cari-nik/",
-        registry_views.participant_find_nik,
-        name="participant_find_nik",
+        "registri/peserta/<int:participant_id>/",
+        registry_views.participant_detail,
+        name="participant_detail",
+    ),
+    path(
+        "registri/peserta/<int:participant_id>/nik/",
+        registry_views.participant_reveal_nik,
+        name="participant_reveal_nik",
+    ),
+    path("registri/pemberi-kerja/", registry_views.employers, name="employers"),
+    path(
+        "registri/pemberi-kerja/<int:employer_id>/",
+        registry_views.employer_detail,
+        name="employer_detail",
     ),
     path(
         "registri/peserta/ekspor/", registry_views.participants_export, name="participants_export"

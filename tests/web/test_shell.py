@@ -56,7 +56,7 @@ def test_coverage_drill_down_and_export_is_audited(client, bpjs_admin, participa
 
 def test_nik_search_goes_by_post_not_url(client, bpjs_admin, participants):
     client.force_login(bpjs_admin)
-    body = client.post("/registri/peserta/cari-nik/", {"nik": "5104010303800003"}).content.decode()
+    body = client.post("/registri/peserta/", {"q": "5104010303800003"}).content.decode()
     assert "Ketut Ketewel" in body and "Wayan" not in body
 
 

@@ -8,24 +8,15 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cakupan.accounts.scope import require_capability
 from cakupan.audit.services import audit_record
 from cakupan.errors import NotFound
 from cakupan.imports.forms import UploadForm
-from cakupan.imports.models import ImportRecord
+from cakupan.imports.selectors import import_list
 from cakupan.jobs.services import job_submit
-from cakupan.regions.selectors import within_q
-
-
-def _records(user: object) -> QuerySet[ImportRecord]:
-    """Imports of the user's region, for roles that may import."""
-    require_capability(user, "registry.import")  # type: ignore[arg-type]
-    return ImportRecord.objects.filter(within_q("region_code", user.region_code))  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +24,7 @@ def _records(user: object) -> QuerySet[ImportRecord]:
 def imports(request: HttpRequest) -> HttpResponse:
     """Upload a file and queue its import; below, the import history of the user's region."""
     user = request.user
-    records = _records(user)
+    records = import_list(actor=user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -64,7 +55,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 def rejects_download(request: HttpRequest, record_id: int) -> HttpResponse:
     """The rejects report of one import (NIKs masked in it); the download is audited."""
-    record = _records(request.user).filter(pk=record_id).first()
+    record = import_list(actor=request.user).filter(pk=record_id).first()
     if record is None or not record.rejects_path or not Path(record.rejects_path).is_file():
         raise NotFound(
             apa=f"Laporan tolak impor #{record_id}", what=f"Rejects report of import #{record_id}"

@@ -58,6 +58,10 @@ class Participant(models.Model):
 
     nik = models.CharField(max_length=16, unique=True)
     nama = models.CharField(max_length=200)
+    # For search: `nama` without accents or case (lib.names.name_normal), and its typo-tolerant
+    # word keys (lib.names.name_key); both written with `nama`, never edited on their own.
+    nama_cari = models.CharField(max_length=200, blank=True)
+    nama_kunci = models.CharField(max_length=200, blank=True)
     tanggal_lahir = models.DateField(null=True, blank=True)
     jenis_kelamin = models.CharField(max_length=1, choices=[("L", _("Male")), ("P", _("Female"))])
     kode_wilayah = models.CharField(max_length=13, db_index=True)

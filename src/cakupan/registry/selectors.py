@@ -5,13 +5,15 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from rapidfuzz import fuzz
 
 from cakupan.accounts.scope import Actor, require_capability
-from cakupan.errors import InvalidInput
+from cakupan.errors import InvalidInput, NotFound
 from cakupan.lib.masking import mask_nik
+from cakupan.lib.names import name_key, name_normal
 from cakupan.regions.selectors import within_q
-from cakupan.registry.models import Membership, Participant
+from cakupan.registry.models import Employer, Membership, Participant
 
 
 def period_end(periode: str) -> date:
@@ -58,7 +60,7 @@ def membership_active(*, actor: Actor, periode: str) -> QuerySet[Membership]:
 def participant_list(
     *, actor: Actor, search: str | None = None, kode_wilayah: str | None = None
 ) -> QuerySet[Participant]:
-    """Participants `actor` may read, optionally by name or exact NIK and inside a region."""
+    """Participants `actor` may read, optionally by exact NIK or KPJ or by name, inside a region."""
     require_capability(actor, "registry.view")
     qs = Participant.objects.visible_to(actor)
     if kode_wilayah:
@@ -67,9 +69,116 @@ def participant_list(
         search = search.strip()
         if search.isdigit() and len(search) == 16:
             qs = qs.filter(nik=search)
+        elif search.isdigit() and len(search) == 11:
+            qs = qs.filter(
+                Exists(Membership.objects.filter(participant=OuterRef("pk"), kpj=search))
+            )
+        else:
+            qs = qs.filter(name_q(search))
+    return qs
+
+
+def name_q(search: str) -> Q:
+    """Names containing the search (accent and case insensitive), or whose every word's typo key
+    matches a word of the name (lib.names): 'wayan sudarsna' finds 'Wayan Sudarsana'."""
+    normal = name_normal(search)
+    keys = name_key(search).split()
+    by_keys = Q()
+    for key in keys:
+        by_keys &= Q(nama_kunci__contains=f" {key} ")
+    return Q(nama_cari__contains=normal) | (by_keys if keys else Q(pk__in=[]))
+
+
+def participant_search(
+    *,
+    actor: Actor,
+    q: str = "",
+    kode_wilayah: str | None = None,
+    segmen: str | None = None,
+    status: str | None = None,
+    periode: str | None = None,
+    limit: int = 200,
+) -> list[Participant] | QuerySet[Participant]:
+    """The registry search of the participant page: NIK, KPJ or name (best matches first), with
+    region, segment and status filters on the membership of `periode`."""
+    qs = participant_list(actor=actor, search=q or None, kode_wilayah=kode_wilayah)
+    if periode and (segmen or status):
+        members = Membership.objects.filter(participant=OuterRef("pk"), periode=periode)
+        if segmen:
+            members = members.filter(segmen=segmen)
+        if status == "aktif":
+            members = members.filter(active_q(periode))
+        elif status == "tidak_aktif":
+            members = members.exclude(active_q(periode))
+        qs = qs.filter(Exists(members))
+    if q and not q.strip().isdigit():
+        normal = name_normal(q)
+        candidates = list(qs[: limit * 10])
+        candidates.sort(key=lambda p: -fuzz.token_sort_ratio(normal, p.nama_cari))
+        return candidates[:limit]
+    return qs
+
+
+def participant_get(*, actor: Actor, participant_id: int) -> Participant:
+    """One participant `actor` may read, or NotFound."""
+    participant = participant_list(actor=actor).filter(pk=participant_id).first()
+    if participant is None:
+        raise NotFound(apa=f"Peserta #{participant_id}", what=f"Participant #{participant_id}")
+    return participant
+
+
+def participant_memberships(*, actor: Actor, participant: Participant) -> QuerySet[Membership]:
+    """The participant's membership in every period, newest first, with its employer."""
+    return (
+        Membership.objects.visible_to(actor)
+        .filter(participant=participant)
+        .select_related("employer")
+        .order_by("-periode")
+    )
+
+
+def employer_list(*, actor: Actor, search: str | None = None) -> QuerySet[Employer]:
+    """Employers in `actor`'s region, by NPP, NIB, NPWP or name."""
+    require_capability(actor, "registry.view")
+    qs = Employer.objects.visible_to(actor)
+    if search:
+        search = search.strip()
+        if search.isdigit():
+            qs = qs.filter(Q(npp=search) | Q(nib=search) | Q(npwp=search))
         else:
             qs = qs.filter(nama__icontains=search)
     return qs
+
+
+def employer_get(*, actor: Actor, employer_id: int) -> Employer:
+    employer = employer_list(actor=actor).filter(pk=employer_id).first()
+    if employer is None:
+        raise NotFound(apa=f"Pemberi kerja #{employer_id}", what=f"Employer #{employer_id}")
+    return employer
+
+
+def employer_workers_by_period(*, actor: Actor, employer: Employer) -> list[dict[str, object]]:
+    """Per period: the employer's registered workers, those paid through it, and the mean wage."""
+    return list(
+        Membership.objects.visible_to(actor)
+        .filter(employer=employer)
+        .values("periode")
+        .annotate(
+            pekerja=Count("id"),
+            lunas=Count("id", filter=Q(bulan_iuran_terakhir__gte=F("periode"))),
+            upah_rata=Avg("upah"),
+        )
+        .order_by("-periode")
+    )
+
+
+def employer_workers(*, actor: Actor, employer: Employer, periode: str) -> QuerySet[Membership]:
+    return (
+        Membership.objects.visible_to(actor)
+        .filter(employer=employer, periode=periode)
+        .select_related("participant")
+        .order_by("participant__nama")
+    )
 
 
 def nik_for(actor: Actor, nik: str) -> str:

@@ -19,6 +19,7 @@ NAVIGATION = (
     NavEntry("home", _("Dashboard"), "coverage.view"),
     NavEntry("coverage", _("Coverage"), "coverage.view"),
     NavEntry("participants", _("Registry"), "registry.view"),
+    NavEntry("employers", _("Employers"), "registry.view"),
     NavEntry("imports", _("Imports"), "registry.import"),
     NavEntry("jobs", _("Jobs"), "jobs.view"),
     NavEntry("regions", _("Regions"), "coverage.view"),

@@ -39,6 +39,7 @@ from cakupan.imports.services.problems import CellProblem, Problem, RejectsRepor
 from cakupan.imports.services.readers import UnreadableFile, open_table
 from cakupan.imports.services.staging import Staging
 from cakupan.jobs.services import Progress
+from cakupan.lib.names import name_key, name_normal
 from cakupan.regions.models import Region
 from cakupan.registry.models import PROGRAMS, Employer, Segmen
 from cakupan.registry.selectors import period_parse
@@ -99,6 +100,8 @@ STAGE_COLUMNS = (
     ("baris", "integer"),
     ("nik", "varchar(16)"),
     ("nama", "varchar(200)"),
+    ("nama_cari", "varchar(200)"),
+    ("nama_kunci", "varchar(200)"),
     ("tanggal_lahir", "date"),
     ("jenis_kelamin", "varchar(1)"),
     ("kpj", "varchar(11)"),
@@ -272,6 +275,8 @@ class _Checker:
                 baris,
                 info.nik,
                 row["nama"][:200],
+                name_normal(row["nama"])[:200],
+                name_key(row["nama"])[:200],
                 tanggal_lahir,
                 jenis_kelamin,
                 kpj,  # type: ignore[union-attr]
@@ -312,9 +317,12 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
         existing = c.fetchone()[0]
         c.execute(
             f"""INSERT INTO registry_participant
-                  (nik, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, updated_at)
-                SELECT nik, nama, tanggal_lahir, jenis_kelamin, kode_wilayah, %s FROM {s} WHERE 1=1
+                  (nik, nama, nama_cari, nama_kunci, tanggal_lahir, jenis_kelamin, kode_wilayah,
+                   updated_at)
+                SELECT nik, nama, nama_cari, nama_kunci, tanggal_lahir, jenis_kelamin,
+                       kode_wilayah, %s FROM {s} WHERE 1=1
                 ON CONFLICT (nik) DO UPDATE SET nama = excluded.nama,
+                  nama_cari = excluded.nama_cari, nama_kunci = excluded.nama_kunci,
                   tanggal_lahir = excluded.tanggal_lahir, jenis_kelamin = excluded.jenis_kelamin,
                   kode_wilayah = excluded.kode_wilayah, updated_at = excluded.updated_at""",
             [now],
