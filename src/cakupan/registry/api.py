@@ -90,7 +90,7 @@ class EmployerOut(Schema):
         "requestBody": {"content": {"application/json": {"example": {"nik": "5104014101900001"}}}}
     },
 )
-def participant_lookup(request: HttpRequest, body: LookupIn) -> dict[str, Any]:
+def participant_lookup(request: HttpRequest, body: LookupIn) -> Participant:
     actor = request.auth  # type: ignore[attr-defined]
     key = (body.nik or body.kpj or "").strip()
     if not key or (body.nik and body.kpj):
@@ -102,11 +102,10 @@ def participant_lookup(request: HttpRequest, body: LookupIn) -> dict[str, Any]:
     participant = participant_list(actor=actor, search=key).first()
     if participant is None:
         raise NotFound(apa="Peserta", what="Participant")
-    memberships = participant_memberships(actor=actor, participant=participant)
-    return {
-        **ParticipantOut.from_orm(participant, context={"request": request}).dict(),
-        "memberships": list(memberships),
-    }
+    participant.memberships = list(  # type: ignore[attr-defined]
+        participant_memberships(actor=actor, participant=participant)
+    )
+    return participant
 
 
 employers_router = Router(tags=["registry"])

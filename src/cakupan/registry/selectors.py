@@ -79,14 +79,16 @@ def participant_list(
 
 
 def name_q(search: str) -> Q:
-    """Names containing the search (accent and case insensitive), or whose every word's typo key
-    matches a word of the name (lib.names): 'wayan sudarsna' finds 'Wayan Sudarsana'."""
+    """Candidates for a name search: names containing it (accent and case insensitive), or sharing
+    a word's typo key (lib.names) with it. `participant_search` ranks them."""
     normal = name_normal(search)
-    keys = name_key(search).split()
-    by_keys = Q()
-    for key in keys:
-        by_keys &= Q(nama_kunci__contains=f" {key} ")
-    return Q(nama_cari__contains=normal) | (by_keys if keys else Q(pk__in=[]))
+    by_keys = Q(nama_cari__contains=normal)
+    for key in name_key(search).split():
+        by_keys |= Q(nama_kunci__contains=f" {key} ")
+    return by_keys
+
+
+MIN_NAME_SCORE = 60  # rapidfuzz token_sort_ratio, 0–100: below this a candidate is not shown
 
 
 def participant_search(
@@ -113,9 +115,10 @@ def participant_search(
         qs = qs.filter(Exists(members))
     if q and not q.strip().isdigit():
         normal = name_normal(q)
-        candidates = list(qs[: limit * 10])
-        candidates.sort(key=lambda p: -fuzz.token_sort_ratio(normal, p.nama_cari))
-        return candidates[:limit]
+        scored = [(fuzz.token_sort_ratio(normal, p.nama_cari), p) for p in qs[: limit * 20]]
+        scored = [sp for sp in scored if sp[0] >= MIN_NAME_SCORE]
+        scored.sort(key=lambda sp: -sp[0])
+        return [p for _, p in scored[:limit]]
     return qs
 
 
