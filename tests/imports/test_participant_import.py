@@ -284,23 +284,58 @@ def test_cli_exit_codes(tmp_path, employer):
     assert Participant.objects.count() == 2
 
 
-def test_import_killed_halfway_leaves_the_database_as_before(tmp_path):
-    """SIGKILL the real command while it reads a large file: the registry stays empty."""
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """A database of its own for a child process: a SQLite file, or a throwaway PostgreSQL
+    database on the server the suite runs against."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path}/kill.sqlite3"
+        return
+    import psycopg
+
+    name = f"cakupan_kill_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _registry_counts(url: str) -> tuple[int, int]:
+    sql = "SELECT (SELECT count(*) FROM registry_participant), (SELECT count(*) FROM registry_membership)"
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        con = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            return con.execute(sql).fetchone()
+        finally:
+            con.close()
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql).fetchone()
+
+
+@pytest.mark.parametrize("kill_after", [1.5, 3.0])
+def test_import_killed_halfway_leaves_the_database_as_before(
+    tmp_path, scratch_database_url, kill_after
+):
+    """SIGKILL the real command while it reads, checks or merges a large file: nothing lands."""
     import random
 
-    db = tmp_path / "kill.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "CAKUPAN_DATA_DIR": str(tmp_path)}
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("the kill test uses its own SQLite file; PostgreSQL keeps its own guarantee")
+    env = {**os.environ, "DATABASE_URL": scratch_database_url, "CAKUPAN_DATA_DIR": str(tmp_path)}
     cli = [sys.executable, "-m", "cakupan.cli"]
     subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)
     rng = random.Random(5)
     rows = []
     for i in range(150_000):
+        nik = f"510401{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(60, 99)}"
         rows.append(
             [
-                f"510401{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(60, 99)}"
-                f"{i % 9999 + 1:04d}",
+                f"{nik}{i % 9999 + 1:04d}",
                 f"P {i}",
                 "",
                 "",
@@ -322,15 +357,10 @@ def test_import_killed_halfway_leaves_the_database_as_before(tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(2.5)
+    time.sleep(kill_after)
     child.send_signal(signal.SIGKILL)
-    child.wait()
-    import sqlite3
-
-    con = sqlite3.connect(db)
-    assert con.execute("SELECT count(*) FROM registry_participant").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM registry_membership").fetchone()[0] == 0
-    con.close()
+    assert child.wait() == -signal.SIGKILL  # killed, not finished
+    assert _registry_counts(scratch_database_url) == (0, 0)
 
 
 def test_upload_page_runs_the_import_as_a_job(client, bpjs_admin, employer, tmp_path, settings):
