@@ -270,13 +270,14 @@ class _Checker:
 
         if any(not p.warning for p in found):
             return None, found
+        nama_cari = name_normal(row["nama"])
         return (
             (
                 baris,
                 info.nik,
                 row["nama"][:200],
-                name_normal(row["nama"])[:200],
-                name_key(row["nama"])[:200],
+                nama_cari[:200],
+                name_key(row["nama"], normal=nama_cari)[:200],
                 tanggal_lahir,
                 jenis_kelamin,
                 kpj,  # type: ignore[union-attr]
@@ -308,6 +309,14 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
     """Participants by NIK, then memberships by (period, participant), set-based, one transaction."""
     s = staging.name
     now = timezone.now()
+    clock = time.monotonic()
+    seconds: dict[str, float] = {}
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        seconds[step] = round(time.monotonic() - clock, 2)
+        clock = time.monotonic()
+
     with connection.cursor() as c:
         c.execute(
             f"SELECT count(*) FROM {s} JOIN registry_participant p ON p.nik = {s}.nik "
@@ -315,18 +324,20 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
             [periode],
         )
         existing = c.fetchone()[0]
+        lap("hitung")
         c.execute(
             f"""INSERT INTO registry_participant
                   (nik, nama, nama_cari, nama_kunci, tanggal_lahir, jenis_kelamin, kode_wilayah,
                    updated_at)
                 SELECT nik, nama, nama_cari, nama_kunci, tanggal_lahir, jenis_kelamin,
-                       kode_wilayah, %s FROM {s} WHERE 1=1
+                       kode_wilayah, %s FROM {s} WHERE 1=1 ORDER BY nik
                 ON CONFLICT (nik) DO UPDATE SET nama = excluded.nama,
                   nama_cari = excluded.nama_cari, nama_kunci = excluded.nama_kunci,
                   tanggal_lahir = excluded.tanggal_lahir, jenis_kelamin = excluded.jenis_kelamin,
                   kode_wilayah = excluded.kode_wilayah, updated_at = excluded.updated_at""",
             [now],
         )
+        lap("peserta")
         c.execute(
             f"""INSERT INTO registry_membership
                   (periode, participant_id, kpj, segmen, employer_id, kode_wilayah, jenis_kelamin,
@@ -335,7 +346,7 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
                        s.jenis_kelamin, s.tanggal_lahir, coalesce(s.pekerjaan, ''), s.program,
                        s.upah, s.tmt, s.bulan_iuran_terakhir
                 FROM {s} s JOIN registry_participant p ON p.nik = s.nik
-                LEFT JOIN registry_employer e ON e.npp = s.npp WHERE 1=1
+                LEFT JOIN registry_employer e ON e.npp = s.npp WHERE 1=1 ORDER BY p.id
                 ON CONFLICT (periode, participant_id) DO UPDATE SET kpj = excluded.kpj,
                   segmen = excluded.segmen, employer_id = excluded.employer_id,
                   kode_wilayah = excluded.kode_wilayah, jenis_kelamin = excluded.jenis_kelamin,
@@ -344,6 +355,7 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
                   bulan_iuran_terakhir = excluded.bulan_iuran_terakhir""",
             [periode],
         )
+        lap("kepesertaan")
         removed = 0
         if replace:
             c.execute(
@@ -352,7 +364,13 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
                 [periode],
             )
             removed = c.rowcount
-    return {"baru": staging.count - existing, "diperbarui": existing, "dihapus": removed}
+            lap("hapus")
+    return {
+        "baru": staging.count - existing,
+        "diperbarui": existing,
+        "dihapus": removed,
+        "detik_gabung": seconds,
+    }
 
 
 def participant_import(
