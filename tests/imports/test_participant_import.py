@@ -392,3 +392,19 @@ def test_upload_rows_outside_the_uploaders_region_are_rejected(tmp_path, make_us
         path=write_csv(tmp_path / "p.csv", GOOD), periode="2023-12", acting_user=user
     )
     assert {p.kode for p in result.problems} == {"wilayah_di_luar_cakupan"}
+
+
+def test_no_nik_in_command_output_or_logs(tmp_path, employer, capsys, caplog):
+    bad = good_row(nik="5104014101900000")  # serial 0000: rejected, the NIK named masked
+    with pytest.raises(SystemExit):
+        call_command(
+            "import",
+            "participants",
+            str(write_csv(tmp_path / "p.csv", [bad, GOOD[1]])),
+            "--period",
+            "2023-12",
+        )
+    out = capsys.readouterr()
+    text = out.out + out.err + caplog.text
+    assert "5104014101900000" not in text and "5104010202850002" not in text
+    assert "5104********0000" in out.err

@@ -8,6 +8,7 @@ memberships by (period, participant). Killed at any point, the registry is as be
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -305,6 +306,15 @@ class _Checker:
             return None
 
 
+def _update_changed(table: str, columns: Sequence[str], *, also: str = "") -> str:
+    """`UPDATE SET …` of an upsert that rewrites a row only when a value changed, so re-importing
+    an unchanged file writes nothing (null-safe comparison on both engines)."""
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    sets = ", ".join([*(f"{c} = excluded.{c}" for c in columns), *([also] if also else [])])
+    changed = " OR ".join(f"{table}.{c} {differs} excluded.{c}" for c in columns)
+    return f"UPDATE SET {sets} WHERE {changed}"
+
+
 def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
     """Participants by NIK, then memberships by (period, participant), set-based, one transaction."""
     s = staging.name
@@ -325,34 +335,47 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
         )
         existing = c.fetchone()[0]
         lap("hitung")
+        people = (
+            "nama",
+            "nama_cari",
+            "nama_kunci",
+            "tanggal_lahir",
+            "jenis_kelamin",
+            "kode_wilayah",
+        )
         c.execute(
-            f"""INSERT INTO registry_participant
-                  (nik, nama, nama_cari, nama_kunci, tanggal_lahir, jenis_kelamin, kode_wilayah,
-                   updated_at)
-                SELECT nik, nama, nama_cari, nama_kunci, tanggal_lahir, jenis_kelamin,
-                       kode_wilayah, %s FROM {s} WHERE 1=1 ORDER BY nik
-                ON CONFLICT (nik) DO UPDATE SET nama = excluded.nama,
-                  nama_cari = excluded.nama_cari, nama_kunci = excluded.nama_kunci,
-                  tanggal_lahir = excluded.tanggal_lahir, jenis_kelamin = excluded.jenis_kelamin,
-                  kode_wilayah = excluded.kode_wilayah, updated_at = excluded.updated_at""",
+            f"""INSERT INTO registry_participant (nik, {", ".join(people)}, updated_at)
+                SELECT nik, {", ".join(people)}, %s FROM {s} WHERE 1=1 ORDER BY nik
+                ON CONFLICT (nik) DO {
+                _update_changed(
+                    "registry_participant", people, also="updated_at = excluded.updated_at"
+                )
+            }""",
             [now],
         )
         lap("peserta")
+        member = (
+            "kpj",
+            "segmen",
+            "employer_id",
+            "kode_wilayah",
+            "jenis_kelamin",
+            "tanggal_lahir",
+            "pekerjaan",
+            "program",
+            "upah",
+            "tmt",
+            "bulan_iuran_terakhir",
+        )
         c.execute(
-            f"""INSERT INTO registry_membership
-                  (periode, participant_id, kpj, segmen, employer_id, kode_wilayah, jenis_kelamin,
-                   tanggal_lahir, pekerjaan, program, upah, tmt, bulan_iuran_terakhir)
+            f"""INSERT INTO registry_membership (periode, participant_id, {", ".join(member)})
                 SELECT %s, p.id, coalesce(s.kpj, ''), s.segmen, e.id, s.kode_wilayah,
                        s.jenis_kelamin, s.tanggal_lahir, coalesce(s.pekerjaan, ''), s.program,
                        s.upah, s.tmt, s.bulan_iuran_terakhir
                 FROM {s} s JOIN registry_participant p ON p.nik = s.nik
                 LEFT JOIN registry_employer e ON e.npp = s.npp WHERE 1=1 ORDER BY p.id
-                ON CONFLICT (periode, participant_id) DO UPDATE SET kpj = excluded.kpj,
-                  segmen = excluded.segmen, employer_id = excluded.employer_id,
-                  kode_wilayah = excluded.kode_wilayah, jenis_kelamin = excluded.jenis_kelamin,
-                  tanggal_lahir = excluded.tanggal_lahir, pekerjaan = excluded.pekerjaan,
-                  program = excluded.program, upah = excluded.upah, tmt = excluded.tmt,
-                  bulan_iuran_terakhir = excluded.bulan_iuran_terakhir""",
+                ON CONFLICT (periode, participant_id)
+                DO {_update_changed("registry_membership", member)}""",
             [periode],
         )
         lap("kepesertaan")
