@@ -82,11 +82,21 @@ class Membership(models.Model):
     """A participant's membership as one period's snapshot says (`periode` YYYY-MM)."""
 
     periode = models.CharField(max_length=7)
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    # No database-level foreign keys on this fact table: the import merge takes both ids from a
+    # join, so they always exist, and per-row constraint checks at commit cost ~5 s per million
+    # rows on PostgreSQL (and would stand in the way of distributing the table by NIK).
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     kpj = models.CharField(max_length=11, blank=True)
     segmen = models.CharField(max_length=5, choices=Segmen.choices)
     employer = models.ForeignKey(
-        Employer, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Employer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     kode_wilayah = models.CharField(max_length=13)
     jenis_kelamin = models.CharField(max_length=1)
