@@ -8,17 +8,14 @@ memberships by (period, participant). Killed at any point, the registry is as be
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from cakupan.accounts.scope import Actor, in_scope, require_capability
-from cakupan.audit.services import audit_record
 from cakupan.errors import CakupanError
 from cakupan.identity import (
     KpjInvalid,
@@ -27,7 +24,6 @@ from cakupan.identity import (
     nik_suspicions,
     parse_nik,
 )
-from cakupan.imports.models import ImportRecord, Outcome
 from cakupan.imports.services.cells import (
     parse_choice,
     parse_date,
@@ -36,9 +32,9 @@ from cakupan.imports.services.cells import (
     region_unknown,
     required,
 )
-from cakupan.imports.services.problems import CellProblem, Problem, RejectsReport, problem
-from cakupan.imports.services.readers import UnreadableFile, open_table
-from cakupan.imports.services.staging import Staging
+from cakupan.imports.services.driver import FileKind, ImportResult, import_run
+from cakupan.imports.services.problems import CellProblem, Problem, problem
+from cakupan.imports.services.staging import Staging, update_changed
 from cakupan.jobs.services import Progress
 from cakupan.lib.names import name_key, name_normal
 from cakupan.regions.models import Region
@@ -115,7 +111,6 @@ STAGE_COLUMNS = (
     ("tmt", "date"),
     ("bulan_iuran_terakhir", "varchar(7)"),
 )
-SHOWN_PROBLEMS = 50
 SEGMENTS = tuple(Segmen.values)
 SEXES = ("L", "P")
 
@@ -160,19 +155,6 @@ class RegionTooCoarse(CakupanError):
     kode = "wilayah_terlalu_kasar"
     pesan = "Kode wilayah {nilai} adalah provinsi; tulis kode desa, kecamatan atau kabupaten."
     message = "Region code {nilai} is a province; write a village, district or regency code."
-
-
-@dataclass
-class ImportResult:
-    record: ImportRecord
-    problems: list[Problem]  # the first few, for the screen; all of them are in the report
-
-    @property
-    def exit_code(self) -> int:
-        return {Outcome.REJECTED: 1, Outcome.PARTIAL: 1, Outcome.UNREADABLE: 2}.get(
-            self.record.outcome,
-            0,  # type: ignore[call-overload]
-        )
 
 
 class _Checker:
@@ -306,15 +288,6 @@ class _Checker:
             return None
 
 
-def _update_changed(table: str, columns: Sequence[str], *, also: str = "") -> str:
-    """`UPDATE SET …` of an upsert that rewrites a row only when a value changed, so re-importing
-    an unchanged file writes nothing (null-safe comparison on both engines)."""
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    sets = ", ".join([*(f"{c} = excluded.{c}" for c in columns), *([also] if also else [])])
-    changed = " OR ".join(f"{table}.{c} {differs} excluded.{c}" for c in columns)
-    return f"UPDATE SET {sets} WHERE {changed}"
-
-
 def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
     """Participants by NIK, then memberships by (period, participant), set-based, one transaction."""
     s = staging.name
@@ -347,7 +320,7 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
             f"""INSERT INTO registry_participant (nik, {", ".join(people)}, updated_at)
                 SELECT nik, {", ".join(people)}, %s FROM {s} WHERE 1=1 ORDER BY nik
                 ON CONFLICT (nik) DO {
-                _update_changed(
+                update_changed(
                     "registry_participant", people, also="updated_at = excluded.updated_at"
                 )
             }""",
@@ -375,7 +348,7 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
                 FROM {s} s JOIN registry_participant p ON p.nik = s.nik
                 LEFT JOIN registry_employer e ON e.npp = s.npp WHERE 1=1 ORDER BY p.id
                 ON CONFLICT (periode, participant_id)
-                DO {_update_changed("registry_membership", member)}""",
+                DO {update_changed("registry_membership", member)}""",
             [periode],
         )
         lap("kepesertaan")
@@ -396,6 +369,15 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
     }
 
 
+PARTICIPANTS = FileKind(
+    name="participants",
+    aliases=ALIASES,
+    required=REQUIRED,
+    stage_columns=STAGE_COLUMNS,
+    stage_key="nik",
+)
+
+
 def participant_import(
     *,
     path: Path,
@@ -412,107 +394,18 @@ def participant_import(
     """Import a registry snapshot for `periode`; see the module docstring for the guarantees."""
     require_capability(acting_user, "registry.import")
     period_parse(periode)
-    progress = progress or Progress()
-    started = time.monotonic()
-    name = file_name or path.name
-    user = acting_user if acting_user.__class__.__name__ == "User" else None
-    record = ImportRecord.objects.create(
-        kind="participants",
+    return import_run(
+        kind=PARTICIPANTS,
+        path=path,
+        acting_user=acting_user,
+        make_checker=lambda: _Checker(acting_user, periode),
+        merge=lambda staging: _merge(staging, periode, replace),
         periode=periode,
-        file_name=name[:255],
-        sha256="",
-        options={"dry_run": dry_run, "partial": partial, "replace": replace},
-        created_by=user,
-        created_by_label=getattr(user, "username", "") or "sistem",
-        region_code=acting_user.region_code or "",
+        options={"replace": replace},
+        file_name=file_name,
+        rejects_path=rejects_path,
+        dry_run=dry_run,
+        partial=partial,
+        progress=progress,
         job_id=job_id,
     )
-    try:
-        table = open_table(path, aliases=ALIASES, required=REQUIRED, display_name=name)
-    except CakupanError as error:
-        return _finish(record, Outcome.UNREADABLE, started, message=str(error), problems=[])
-
-    report_path = rejects_path or _default_rejects(record)
-    report = RejectsReport(report_path)
-    checker = _Checker(acting_user, periode)
-    staging = Staging(f"import_stage_{record.pk}", STAGE_COLUMNS, key="nik")
-    shown: list[Problem] = []
-    counts = {"total": 0, "rejected": 0, "warnings": 0}
-    progress.start(table.total)
-    try:
-        for baris, row in table.rows:
-            counts["total"] += 1
-            clean, found = checker.check(baris, row)
-            if found:
-                for p in found:
-                    report.write(p)
-                    if len(shown) < SHOWN_PROBLEMS:
-                        shown.append(p)
-                if clean is None:
-                    counts["rejected"] += 1
-                else:
-                    counts["warnings"] += len(found)
-            if clean is not None:
-                staging.add(clean)
-            progress.advance()
-        staging.finish()
-        report.close()
-        record.sha256 = table.sha256.hexdigest()
-        record.rows_total, record.rows_rejected = counts["total"], counts["rejected"]
-        record.warnings, record.problems = counts["warnings"], report.count
-        if report.count:
-            record.rejects_path = str(report_path)
-        else:
-            report_path.unlink(missing_ok=True)
-
-        if dry_run:
-            outcome = Outcome.REJECTED if counts["rejected"] else Outcome.CHECKED
-            return _finish(record, outcome, started, problems=shown)
-        if counts["rejected"] and not partial:
-            return _finish(record, Outcome.REJECTED, started, problems=shown)
-        progress.log(f"menggabungkan {staging.count} baris / merging {staging.count} rows")
-        with transaction.atomic():
-            merged = _merge(staging, periode, replace)
-            record.rows_imported = staging.count
-            record.options = {**record.options, **merged}
-            audit_record(
-                actor=acting_user,
-                action="import",
-                target=record,
-                rows=staging.count,
-                detail={
-                    "kind": "participants",
-                    "periode": periode,
-                    "sha256": record.sha256,
-                    **merged,
-                },
-            )
-            outcome = Outcome.PARTIAL if counts["rejected"] else Outcome.IMPORTED
-            return _finish(record, outcome, started, problems=shown)
-    except UnreadableFile as error:
-        report.close()
-        return _finish(record, Outcome.UNREADABLE, started, message=str(error), problems=shown)
-    finally:
-        staging.drop()
-
-
-def _default_rejects(record: ImportRecord) -> Path:
-    from django.conf import settings
-
-    return Path(settings.EXPORT_DIR) / f"impor-{record.pk}-tolak.csv"
-
-
-def _finish(
-    record: ImportRecord,
-    outcome: str,
-    started: float,
-    *,
-    problems: list[Problem],
-    message: str = "",
-) -> ImportResult:
-    record.outcome = outcome
-    record.message = message
-    record.seconds = round(time.monotonic() - started, 3)
-    record.finished_at = timezone.now()
-    record.save()
-    return ImportResult(record=record, problems=problems)

@@ -58,3 +58,12 @@ class Staging:
         self._buffer.clear()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+
+
+def update_changed(table: str, columns: Sequence[str], *, also: str = "") -> str:
+    """`UPDATE SET …` of an upsert that rewrites a row only when a value changed, so re-importing
+    an unchanged file writes nothing (null-safe comparison on both engines)."""
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    sets = ", ".join([*(f"{c} = excluded.{c}" for c in columns), *([also] if also else [])])
+    changed = " OR ".join(f"{table}.{c} {differs} excluded.{c}" for c in columns)
+    return f"UPDATE SET {sets} WHERE {changed}"

@@ -14,8 +14,9 @@ from django.core.management.base import CommandError
 
 from cakupan.accounts.scope import SystemActor
 from cakupan.imports.models import Outcome
+from cakupan.imports.services.driver import ImportResult
 from cakupan.imports.services.employers import employer_import
-from cakupan.imports.services.participants import ImportResult, participant_import
+from cakupan.imports.services.participants import participant_import
 from cakupan.jobs.services import Progress
 from cakupan.lib.command import CakupanCommand
 
