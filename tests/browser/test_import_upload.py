@@ -10,25 +10,12 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from cakupan.imports.services.participants import COLUMNS
 from tests.browser.test_shell import PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 
-HEADER = [
-    "nik",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "kpj",
-    "segmen",
-    "npp",
-    "kode_wilayah",
-    "pekerjaan",
-    "program",
-    "upah",
-    "tmt",
-    "bulan_iuran_terakhir",
-]
+HEADER = list(COLUMNS)
 GOOD = [
     [
         "5104014101900001",

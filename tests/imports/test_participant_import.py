@@ -15,24 +15,10 @@ from django.core.management import call_command
 from cakupan.accounts.scope import SystemActor
 from cakupan.audit.models import AuditEntry
 from cakupan.imports.models import ImportRecord, Outcome
-from cakupan.imports.services.participants import participant_import
+from cakupan.imports.services.participants import COLUMNS, participant_import
 from cakupan.registry.models import Employer, Membership, Participant
 
-HEADER = [
-    "nik",
-    "nama",
-    "tanggal_lahir",
-    "jenis_kelamin",
-    "kpj",
-    "segmen",
-    "npp",
-    "kode_wilayah",
-    "pekerjaan",
-    "program",
-    "upah",
-    "tmt",
-    "bulan_iuran_terakhir",
-]
+HEADER = list(COLUMNS)  # the file format of design.md
 GOOD = [
     [
         "5104014101900001",

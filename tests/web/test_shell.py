@@ -70,3 +70,13 @@ def test_static_files_are_served(client, db):
     response = client.get("/static/cakupan/cakupan.css")
     assert response.status_code == 200
     assert client.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
+
+
+def test_page_links_keep_the_filters(client, bpjs_admin):
+    from cakupan.audit.services import audit_record
+
+    for _ in range(101):
+        audit_record(actor=bpjs_admin, action="export", rows=1)
+    client.force_login(bpjs_admin)
+    body = client.get("/audit/?action=export").content.decode()
+    assert 'href="?action=export&amp;page=2"' in body

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.http import HttpRequest
 
@@ -30,7 +31,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry. `actor` is a User, an ApiToken or None (the system). Never put a NIK in
     `detail`: it is shown to administrators as it is."""
-    user = actor if actor is not None and actor.__class__.__name__ == "User" else None
+    user = actor if isinstance(actor, AbstractBaseUser) else None
     if actor_label is None:
         if user is not None:
             actor_label = user.get_username()

@@ -36,5 +36,5 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/audit.html",
-        {"page": page, "actions": AuditEntry.ACTIONS, "filters": g, "query": g.urlencode()},
+        {"page": page, "actions": AuditEntry.ACTIONS, "filters": g},
     )

@@ -88,7 +88,7 @@ def coverage_by_area(
             )
     region_code = effective_region(actor, region_code)
     if region_code:
-        region_get(region_code)
+        region = region_get(region_code)
         if LEVEL_DEPTH[level] < LEVEL_DEPTH[code_level(region_code)]:
             raise InvalidInput(
                 kolom="level",
@@ -98,7 +98,7 @@ def coverage_by_area(
     areas = (
         list(region_descendants(region_code, level=level).values_list("code", "name"))
         if not region_code or code_level(region_code) != level
-        else [(region_code, region_get(region_code).name)]
+        else [(region.code, region.name)]
     )
 
     width = CODE_WIDTH[level]

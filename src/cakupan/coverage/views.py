@@ -16,15 +16,8 @@ from cakupan.coverage.selectors import (
     coverage_summary,
 )
 from cakupan.lib.tabular import tabular_response
-from cakupan.regions.models import LEVELS, Level
-from cakupan.regions.selectors import code_level, region_ancestors, region_get
-
-
-def _child_level(region_code: str | None) -> str | None:
-    if region_code is None:
-        return LEVELS[0]
-    level = code_level(region_code)
-    return None if level == "village" else LEVELS[LEVELS.index(level) + 1]
+from cakupan.regions.models import Level
+from cakupan.regions.selectors import child_level, code_level, region_ancestors, region_get
 
 
 @require_GET
@@ -36,7 +29,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     region_code = effective_region(user, request.GET.get("region") or None)  # type: ignore[arg-type]
     periods = coverage_periods()
     periode = request.GET.get("periode") or (periods[0] if periods else None)
-    level = _child_level(region_code)
+    level = child_level(region_code)
     rows = []
     summary = None
     if periode:
@@ -74,7 +67,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     require_capability(user, "coverage.export")  # type: ignore[arg-type]
     region_code = effective_region(user, request.GET.get("region") or None)  # type: ignore[arg-type]
     periode = request.GET.get("periode", "")
-    level = _child_level(region_code) or code_level(region_code or "")
+    level = child_level(region_code) or code_level(region_code or "")
     rows = coverage_by_area(actor=user, region_code=region_code, level=level, periode=periode)  # type: ignore[arg-type]
     fmt = request.GET.get("format", "csv")
     audit_record(

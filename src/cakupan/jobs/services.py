@@ -62,6 +62,11 @@ class Progress:
         self.done += n
         self._flush()
 
+    @property
+    def text(self) -> str:
+        """The log so far."""
+        return "\n".join(self._lines)
+
     def log(self, line: str) -> None:
         """Add a line to the job's log (never personal data)."""
         self._lines.append(line)
@@ -78,7 +83,7 @@ class Progress:
         self._last_write = now
         fields: dict[str, Any] = {"done": self.done, "total": self.total}
         if self._lines:
-            fields["log"] = "\n".join(self._lines)
+            fields["log"] = self.text
         # Progress is written outside the job's own transaction so the screen sees it live.
         Job.objects.filter(pk=self.job.pk).update(**fields)
 
@@ -118,7 +123,7 @@ def job_run(job_id: int) -> Job:
             finished_at=timezone.now(),
             result={"error": str(exc), "trace": traceback.format_exc(limit=5)},
             done=progress.done,
-            log="\n".join(progress._lines),
+            log=progress.text,
         )
     else:
         Job.objects.filter(pk=job_id).update(
@@ -127,7 +132,7 @@ def job_run(job_id: int) -> Job:
             result=result,
             done=progress.total if progress.total is not None else progress.done,
             total=progress.total if progress.total is not None else progress.done,
-            log="\n".join(progress._lines),
+            log=progress.text,
         )
     job.refresh_from_db()
     return job

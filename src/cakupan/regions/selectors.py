@@ -18,6 +18,14 @@ def code_level(code: str) -> str:
     return LEVELS[depth - 1]
 
 
+def child_level(code: str | None) -> str | None:
+    """The level one below `code` (provinces below Indonesia, None below a village)."""
+    if code is None:
+        return LEVELS[0]
+    level = code_level(code)
+    return None if level == "village" else LEVELS[LEVELS.index(level) + 1]
+
+
 def ancestor_codes(code: str) -> list[str]:
     """Codes of the areas that contain `code`, outermost first (`51.03.01` → `51`, `51.03`)."""
     parts = code.split(".")

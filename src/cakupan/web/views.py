@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET
 
 from cakupan.audit.services import audit_record
 from cakupan.coverage.selectors import coverage_by_area, coverage_summary, latest_period
-from cakupan.regions.models import LEVELS
-from cakupan.regions.selectors import code_level, region_ancestors, region_get
+from cakupan.regions.selectors import child_level, region_ancestors, region_get
 
 
 @require_GET
@@ -30,15 +29,11 @@ def home(request: HttpRequest) -> HttpResponse:
     region = region_get(scope) if scope else None
     rows = []
     summary = None
-    child_level = LEVELS[0] if scope is None else None
-    if scope is not None and code_level(scope) != "village":
-        child_level = LEVELS[LEVELS.index(code_level(scope)) + 1]
+    level = child_level(scope)
     if periode:
         summary = coverage_summary(actor=user, region_code=scope, periode=periode)
-        if child_level:
-            rows = coverage_by_area(
-                actor=user, region_code=scope, level=child_level, periode=periode
-            )
+        if level:
+            rows = coverage_by_area(actor=user, region_code=scope, level=level, periode=periode)
     return render(
         request,
         "web/home.html",
@@ -48,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "periode": periode,
             "summary": summary,
             "rows": rows,
-            "drill": child_level not in (None, "village"),
+            "drill": level not in (None, "village"),
         },
     )
 

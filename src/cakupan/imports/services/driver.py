@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def import_run(
     progress = progress or Progress()
     started = time.monotonic()
     name = file_name or path.name
-    user = acting_user if acting_user.__class__.__name__ == "User" else None
+    user = acting_user if isinstance(acting_user, AbstractBaseUser) else None
     record = ImportRecord.objects.create(
         kind=kind.name,
         periode=periode,
