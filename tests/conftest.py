@@ -53,6 +53,7 @@ def participants(db):
     """Two people in Batubulan, one in Ketewel, one in Denpasar, each active in 2023-12."""
     from datetime import date
 
+    from cakupan.coverage.facts import facts_refresh
     from cakupan.lib.names import name_key, name_normal
     from cakupan.registry.models import Membership, Participant
 
@@ -86,6 +87,7 @@ def participants(db):
             bulan_iuran_terakhir="2023-12",
         )
         people.append(p)
+    facts_refresh("2023-12")
     return people
 
 

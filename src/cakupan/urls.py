@@ -21,6 +21,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cakupan/", coverage_views.coverage, name="coverage"),
     path("cakupan/ekspor/", coverage_views.coverage_export, name="coverage_export"),
+    path("cakupan/peta.geojson", coverage_views.coverage_map, name="coverage_map"),
+    path("cakupan/laporan.pdf", coverage_views.coverage_report, name="coverage_report"),
+    path("cakupan/definisi/", coverage_views.reconciliation, name="coverage_reconciliation"),
     path("registri/peserta/", registry_views.participants, name="participants"),
     path(
         "registri/peserta/<int:participant_id>/",

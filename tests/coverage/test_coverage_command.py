@@ -62,9 +62,11 @@ def test_counts_active_members_and_computes_percent(participants):
 
 
 def test_lapsed_member_is_not_active(participants):
+    from cakupan.coverage.facts import facts_refresh
     from cakupan.registry.models import Membership
 
     Membership.objects.filter(participant=participants[0]).update(bulan_iuran_terakhir="2023-11")
+    facts_refresh("2023-12")
     rows = json.loads(
         run("--region", "51.04.01", "--level", "village", "--period", "2023-12", "--format", "json")
     )

@@ -32,6 +32,8 @@ CAPABILITY_ROLES: dict[str, frozenset[str]] = {
     "coverage.export": frozenset(
         {Role.BPJS_ADMIN, Role.ANALYST, Role.PEMDA_OFFICER, Role.AWARD_COMMITTEE}
     ),
+    # record figures published elsewhere, to be reconciled with Cakupan's own
+    "coverage.publish": frozenset({Role.BPJS_ADMIN, Role.ANALYST}),
     "jobs.view": PEOPLE,
     "audit.view": frozenset({Role.BPJS_ADMIN}),
     "users.manage": frozenset({Role.BPJS_ADMIN}),

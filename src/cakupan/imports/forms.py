@@ -10,6 +10,7 @@ class UploadForm(forms.Form):
         choices=[
             ("participants", _("Participants (registry snapshot)")),
             ("employers", _("Employers")),
+            ("workforce", _("Working population (coverage denominators)")),
         ],
     )
     periode = forms.RegexField(

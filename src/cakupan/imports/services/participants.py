@@ -16,6 +16,9 @@ from django.db import connection
 from django.utils import timezone
 
 from cakupan.accounts.scope import Actor, in_scope
+from cakupan.coverage.facts import facts_refresh
+from cakupan.coverage.models import Workforce
+from cakupan.coverage.workforce import workforce_estimate_all
 from cakupan.errors import CakupanError
 from cakupan.identity import (
     KpjInvalid,
@@ -361,6 +364,11 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
             )
             removed = c.rowcount
             lap("hapus")
+    facts_refresh(periode)
+    lap("fakta_cakupan")
+    if Workforce.objects.exists():
+        workforce_estimate_all()
+        lap("estimasi_penyebut")
     return {
         "baru": staging.count - existing,
         "diperbarui": existing,

@@ -1,4 +1,5 @@
-"""`cakupan import participants FILE --period YYYY-MM` and `cakupan import employers FILE`.
+"""`cakupan import participants FILE --period YYYY-MM`, `cakupan import employers FILE` and
+`cakupan import workforce FILE`.
 
 Exit 0 all good; 1 rows rejected (nothing imported unless --partial); 2 unreadable file.
 """
@@ -13,6 +14,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from cakupan.accounts.scope import SystemActor
+from cakupan.coverage.workforce import workforce_import
 from cakupan.imports.models import Outcome
 from cakupan.imports.services.driver import ImportResult
 from cakupan.imports.services.employers import employer_import
@@ -34,7 +36,11 @@ class Command(CakupanCommand):
         )
         employers = sub.add_parser("employers", help="The employer registry.")
         employers.add_argument("file", help="CSV or XLSX file.")
-        for p in (participants, employers):
+        workforce = sub.add_parser(
+            "workforce", help="Working-population denominators (kode_wilayah,periode,...)."
+        )
+        workforce.add_argument("file", help="CSV or XLSX file.")
+        for p in (participants, employers, workforce):
             p.add_argument(
                 "--rejects", default=None, help="Where to write the rejects report (.csv or .xlsx)."
             )
@@ -65,6 +71,8 @@ class Command(CakupanCommand):
             result = participant_import(
                 periode=options["period"], replace=options["replace"], **common
             )
+        elif options["kind"] == "workforce":
+            result = workforce_import(**common)
         else:
             result = employer_import(**common)
         close()

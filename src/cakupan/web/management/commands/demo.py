@@ -5,6 +5,10 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.db import transaction
+
+from cakupan.coverage.facts import facts_refresh_all
+from cakupan.coverage.workforce import workforce_estimate_all
 from cakupan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
 from cakupan.errors import CakupanError
 from cakupan.lib.command import CakupanCommand
@@ -30,9 +34,12 @@ class Command(CakupanCommand):
         if Participant.objects.exists():
             raise DemoNotEmpty()
         on_change, close = self.progress_bar("demo")
-        counts = demo_load(
-            participants=options["participants"], seed=options["seed"], progress=on_change
-        )
+        with transaction.atomic():
+            counts = demo_load(
+                participants=options["participants"], seed=options["seed"], progress=on_change
+            )
+            counts["estimasi_penyebut"] = workforce_estimate_all()
+            counts["periode"] = len(facts_refresh_all())
         close()
         self.stdout.write(
             "Demo dimuat / demo loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())

@@ -1,0 +1,105 @@
+"""Coverage facts: one period's active participants counted by area × segmen × sex × age band,
+rolled up to every level in the database with set-based SQL.
+
+`facts_refresh(periode)` rebuilds one period (the import of a period refreshes only that period):
+1. count the period's active memberships (registry.selectors.active_q's rule, in SQL) grouped by
+   residence code, segmen, sex and age band at the end of the period into a temporary table;
+2. insert that table rolled up by code prefix at each level: village (13 characters), district (8),
+   regency (5), province (2) and Indonesia (''). A member whose code stops at the district counts
+   in the district and above, never in a village.
+It runs inside the caller's transaction: a killed import leaves registry and facts as they were.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cakupan.coverage.models import CoverageFact, CoverageSnapshot
+from cakupan.registry.selectors import period_end, period_parse
+
+# Rollup levels: tingkat → width of the code prefix (0 = Indonesia as a whole).
+LEVEL_WIDTH = {4: 13, 3: 8, 2: 5, 1: 2, 0: 0}
+TINGKAT = {"province": 1, "regency": 2, "district": 3, "village": 4}
+AGE_BANDS = ("<20", "20-29", "30-39", "40-49", "50-59", "60+", "?")
+# Sector of each segmen (domain.md): formal = wage earners and construction, informal = non-wage.
+# Migrant workers (PMI) work abroad, outside BPS's working population of a region: they count in
+# the total of active participants but in neither sector.
+SECTOR_SEGMENTS = {"formal": ("PU", "JAKON"), "informal": ("BPU",), "migran": ("PMI",)}
+
+_STAGE = "coverage_fact_stage"
+
+
+def _age_band_sql(year: int, month: int) -> str:
+    """Age band at the end of the period from `tanggal_lahir`, as SQL for either engine."""
+    if connection.vendor == "postgresql":
+        by, bm = "EXTRACT(YEAR FROM tanggal_lahir)::int", "EXTRACT(MONTH FROM tanggal_lahir)::int"
+    else:
+        by = "CAST(substr(tanggal_lahir, 1, 4) AS INTEGER)"
+        bm = "CAST(substr(tanggal_lahir, 6, 2) AS INTEGER)"
+    # Born in a later month of the year than the period's: the birthday is still to come.
+    age = f"({year} - {by} - CASE WHEN {bm} > {month} THEN 1 ELSE 0 END)"
+    return (
+        f"CASE WHEN tanggal_lahir IS NULL THEN '?' WHEN {age} < 20 THEN '<20' "
+        f"WHEN {age} < 30 THEN '20-29' WHEN {age} < 40 THEN '30-39' "
+        f"WHEN {age} < 50 THEN '40-49' WHEN {age} < 60 THEN '50-59' ELSE '60+' END"
+    )
+
+
+def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> CoverageSnapshot:
+    """Rebuild the coverage facts of `periode` from the registry; returns its snapshot row."""
+    year, month = period_parse(periode)
+    started = time.monotonic()
+    fact = CoverageFact._meta.db_table
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+        c.execute(
+            f"""CREATE TEMPORARY TABLE {_STAGE} AS
+                SELECT kode_wilayah, segmen, jenis_kelamin,
+                       {_age_band_sql(year, month)} AS kelompok_umur, count(*) AS peserta
+                FROM registry_membership
+                WHERE periode = %s AND tmt <= %s AND bulan_iuran_terakhir >= %s
+                GROUP BY 1, 2, 3, 4""",
+            [periode, period_end(periode), periode],
+        )
+        c.execute(f"DELETE FROM {fact} WHERE periode = %s", [periode])
+        for tingkat, width in LEVEL_WIDTH.items():
+            code = f"substr(kode_wilayah, 1, {width})" if width else "''"
+            c.execute(
+                f"""INSERT INTO {fact}
+                    (periode, tingkat, kode_wilayah, segmen, jenis_kelamin, kelompok_umur, peserta)
+                    SELECT %s, {tingkat}, {code}, segmen, jenis_kelamin, kelompok_umur,
+                           sum(peserta)
+                    FROM {_STAGE} WHERE length(kode_wilayah) >= {width}
+                    GROUP BY {code}, segmen, jenis_kelamin, kelompok_umur""",
+                [periode],
+            )
+        c.execute(f"SELECT coalesce(sum(peserta), 0) FROM {_STAGE}")
+        total = int(c.fetchone()[0])
+        c.execute(f"DROP TABLE {_STAGE}")
+        snapshot, _ = CoverageSnapshot.objects.update_or_create(
+            periode=periode,
+            defaults={
+                "peserta_aktif": total,
+                "refreshed_at": timezone.now(),
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
+    if log:
+        log(f"fakta cakupan {periode} diperbarui / coverage facts refreshed: {total} aktif")
+    return snapshot
+
+
+def facts_refresh_all(*, log: Callable[[str], None] | None = None) -> list[str]:
+    """Rebuild every period that has a registry snapshot (after a demo load or a restore)."""
+    with connection.cursor() as c:
+        c.execute("SELECT DISTINCT periode FROM registry_membership ORDER BY periode")
+        periods = [r[0] for r in c.fetchall()]
+    for periode in periods:
+        facts_refresh(periode, log=log)
+    CoverageSnapshot.objects.exclude(periode__in=periods).delete()
+    CoverageFact.objects.exclude(periode__in=periods).delete()
+    return periods
