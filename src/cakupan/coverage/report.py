@@ -16,9 +16,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from fpdf import FPDF
+from fpdf.drawing import PaintedPath
 from fpdf.enums import MethodReturnValue
 
-from cakupan.coverage.palette import LegendClass, colour_for, format_number, legend
+from cakupan.coverage.palette import NO_DATA, LegendClass, colour_for, format_number, legend
 
 Point = tuple[float, float]
 Ring = list[Point]
@@ -87,6 +88,7 @@ SUCCESS = "#17663c"
 TREND = "#225ea8"
 WHITE = "#ffffff"
 
+PANEL_MIN, PANEL_MAX = 70.0, 120.0  # height of the map and trend row
 MAX_TABLE_ROWS = 30  # more districts than this: the rest are summed up in one line
 ESTIMATE_NOTE = "* penduduk bekerja hasil estimasi"
 
@@ -104,26 +106,33 @@ REPLACEMENTS = {
     "→": "->",
     "←": "<-",
     "≈": "~",
+    "Ł": "L",
+    "ł": "l",
+    "Đ": "D",
+    "đ": "d",
+    "ı": "i",
     "\u00a0": " ",
     "\u2009": " ",
     "\u202f": " ",
-    "\u200b": "",
-    "\ufeff": "",
 }
 
 
 def sanitise(text: str) -> str:
-    """`text` with every character the core fonts (cp1252) cannot show replaced."""
+    """`text` with every character the core fonts (cp1252) cannot show replaced: a plain
+    equivalent, else the letter without its accent, else "?"; invisible controls dropped."""
     out = []
     for ch in text:
-        if _encodable(ch):
-            out.append(ch)
-        elif ch in REPLACEMENTS:
+        if ch in REPLACEMENTS:
             out.append(REPLACEMENTS[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t":
+            continue
+        elif _encodable(ch):
+            out.append(ch)
         else:
-            plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if _encodable(c))
-            plain = "".join(c for c in plain if not unicodedata.combining(c))
-            out.append(plain or "?")
+            plain = unicodedata.normalize("NFKD", ch)
+            out.append(
+                "".join(c for c in plain if _encodable(c) and not unicodedata.combining(c)) or "?"
+            )
     return "".join(out)
 
 
@@ -132,7 +141,7 @@ def _encodable(ch: str) -> bool:
         ch.encode("cp1252")
     except UnicodeEncodeError:
         return False
-    return unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n\t"
+    return True
 
 
 class _Pdf(FPDF):
@@ -146,7 +155,8 @@ class _Pdf(FPDF):
 
 
 def period_label(periode: str, short: bool = False) -> str:
-    """ "2023-12" → "Desember 2023" (short: "Des 2023"); anything else unchanged."""
+    """Month and year in Indonesian: 2023-12 is "Desember 2023" (short: "Des 2023"); a period
+    in any other form is returned as it is."""
     try:
         year, month = (int(p) for p in periode.split("-"))
         name = (MONTHS_SHORT if short else MONTHS)[month - 1]
@@ -164,7 +174,8 @@ def _percent(value: Decimal | float | None, sign: bool = False) -> str:
 
 def _target_label(value: Decimal) -> str:
     """45 → "45%", 42.5 → "42,5%": no trailing zeros."""
-    decimals = max(0, -value.normalize().as_tuple().exponent)  # type: ignore[operator]
+    exponent = value.normalize().as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return format_number(value, min(2, decimals)) + "%"
 
 
@@ -227,10 +238,8 @@ def _header(pdf: FPDF, report: CoverageReport) -> float:
     pdf.set_fill_color(BRAND)
     pdf.rect(0, 0, PAGE_W, 3.5, style="F")
     _text(pdf, MARGIN, 9, 130, 5, "Laporan Cakupan Jaminan Sosial Ketenagakerjaan", 10, "B", BRAND)
-    _text(
-        pdf, MARGIN + 130, 9, CONTENT_W - 130, 5, f"Kode wilayah {report.region_code}", 8,
-        colour=INK_SOFT, align="R",
-    )  # fmt: skip
+    code = f"Kode wilayah {report.region_code}"
+    _text(pdf, MARGIN + 130, 9, CONTENT_W - 130, 5, code, 8, colour=INK_SOFT, align="R")
     pdf.set_font("Helvetica", "B", 22)
     _text(pdf, MARGIN, 15, CONTENT_W, 10, _fit(pdf, report.region_name, CONTENT_W), 22, "B")
     parts = [f"Periode {period_label(report.periode)}"]
@@ -252,10 +261,12 @@ def _key_figures(pdf: FPDF, report: CoverageReport, y: float) -> float:
         (
             "Penduduk bekerja",
             _count(s.penduduk_bekerja, s.estimasi),
-            "hasil estimasi" if s.estimasi else ("" if s.penduduk_bekerja else "belum tersedia"),
+            "hasil estimasi"
+            if s.estimasi
+            else ("penyebut cakupan" if s.penduduk_bekerja else "belum tersedia"),
             INK,
         ),
-        ("Cakupan", _percent(s.cakupan_persen), "peserta aktif ÷ penduduk bekerja", INK),
+        ("Cakupan", _percent(s.cakupan_persen), "dari penduduk bekerja", INK),
     ]
     if report.banding:
         g = s.pertumbuhan_persen
@@ -271,12 +282,12 @@ def _key_figures(pdf: FPDF, report: CoverageReport, y: float) -> float:
     if report.target_persen is not None:
         target = _target_label(report.target_persen)
         if s.kekurangan is None:
-            value, note = "–", f"target {target}; penyebut belum tersedia"
+            value, note = "–", "penyebut belum tersedia"
         elif s.kekurangan == 0:
             value, note = "0", f"target {target} tercapai"
         else:
-            value, note = _count(s.kekurangan), f"peserta lagi untuk target {target}"
-        boxes.append(("Kekurangan ke target", value, note, INK))
+            value, note = _count(s.kekurangan), f"untuk mencapai target {target}"
+        boxes.append(("Kekurangan peserta", value, note, INK))
     gap = 3.0
     w = (CONTENT_W - gap * (len(boxes) - 1)) / len(boxes)
     h = 19.0
@@ -339,6 +350,8 @@ class _Projection:
     scale: float  # mm per degree of latitude
     x0: float
     y0: float
+    width: float  # of the fitted map, mm
+    height: float
 
     @classmethod
     def fit(cls, points: Iterable[Point], x: float, y: float, w: float, h: float) -> _Projection:
@@ -349,7 +362,7 @@ class _Projection:
         scale = min(w / span_x, h / span_y)
         x0 = x + (w - span_x * scale) / 2
         y0 = y + (h - span_y * scale) / 2
-        return cls(lon0, lat1, k, scale, x0, y0)
+        return cls(lon0, lat1, k, scale, x0, y0, span_x * scale, span_y * scale)
 
     def __call__(self, p: Point) -> Point:
         return (
@@ -357,73 +370,138 @@ class _Projection:
             self.y0 + (self.lat1 - p[1]) * self.scale,
         )
 
-    def size(self, points: Iterable[Point]) -> tuple[float, float]:
-        xs, ys = zip(*(self(p) for p in points), strict=True)
-        return max(xs) - min(xs), max(ys) - min(ys)
+
+Feature = tuple[str, list[Polygon]]
+LEGEND_W = 33.0  # legend column beside the map
+LEGEND_H = 16.0  # legend rows under the map
 
 
-def _map_panel(pdf: FPDF, report: CoverageReport, x: float, y: float, w: float, h: float) -> None:
+def _features(geometry: dict) -> list[Feature]:
+    """(code, polygons) of every feature that has a polygon."""
+    out = []
+    for f in (geometry or {}).get("features") or []:
+        polys = _polygons(f.get("geometry"))
+        if polys:
+            out.append((str((f.get("properties") or {}).get("code", "")), polys))
+    return out
+
+
+def _outline(features: list[Feature]) -> list[Point]:
+    return [p for _, polys in features for poly in polys for p in poly[0]]
+
+
+def _map_height(features: list[Feature], w: float) -> float:
+    """The panel height that shows the whole map at full width with its legend beside it."""
+    if not features:
+        return 0.0
+    return 8 + max(52.0, _Projection.fit(_outline(features), 0, 0, w - LEGEND_W, 1000).height)
+
+
+def _map_panel(
+    pdf: FPDF,
+    report: CoverageReport,
+    features: list[Feature],
+    numbers: dict[str, int],
+    box: tuple[float, float, float, float],
+) -> None:
+    """Districts coloured by coverage, each marked with its number in the table."""
+    x, y, w, h = box
     _section_title(pdf, x, y, w, "Peta cakupan per kecamatan")
     y, h = y + 8, h - 8
-    classes = legend("cakupan", [])
-    by_code = {a.kode_wilayah: a for a in report.areas}
-    features = [
-        (str((f.get("properties") or {}).get("code", "")), _polygons(f.get("geometry")))
-        for f in (report.geometry or {}).get("features", [])
-    ]
-    features = [(code, polys) for code, polys in features if polys]
     if not features:
         _text(pdf, x, y + h / 2 - 3, w, 6, "Peta wilayah tidak tersedia.", 8, "I", INK_SOFT, "C")
         return
-    points = [p for _, polys in features for poly in polys for p in poly[0]]
-    beside = (w - 33, h)  # legend in a column on the right
-    below = (w, h - 16)  # legend in rows underneath
-    trial = [_Projection.fit(points, x, y, *box).scale for box in (beside, below)]
-    legend_beside = trial[0] >= trial[1]
-    box = beside if legend_beside else below
-    project = _Projection.fit(points, x, y, *box)
+    classes = legend("cakupan", [])
+    by_code = {a.kode_wilayah: a for a in report.areas}
+    points = _outline(features)
+    beside = _Projection.fit(points, x, y, w - LEGEND_W, h)
+    below = _Projection.fit(points, x, y, w, h - LEGEND_H)
+    project = beside if beside.scale >= below.scale else below
+    fills = {}
     for code, polys in features:
         area = by_code.get(code)
-        fill = colour_for(area.cakupan_persen if area else None, classes)
-        with pdf.new_path() as path:
-            path.style.fill_color = fill
-            path.style.stroke_color = WHITE
-            path.style.stroke_width = 0.3
-            path.style.stroke_join_style = "round"
-            path.style.intersection_rule = "evenodd"
-            for poly in polys:
-                for ring in poly:
-                    first, *rest = (project(p) for p in ring)
-                    path.move_to(*first)
-                    for p in rest:
-                        path.line_to(*p)
-                    path.close()
+        fills[code] = colour_for(area.cakupan_persen if area else None, classes)
+        _map_shape(pdf, project, polys, fills[code])
     for code, polys in features:
-        if code in by_code:
-            _map_label(pdf, project, polys, by_code[code], classes)
-    if legend_beside:
-        _map_legend(pdf, classes, x + w - 31, y + 2, columns=1)
-        _scale_bar(pdf, project, x + w - 31, y + h - 6)
+        if code in numbers:
+            _map_label(pdf, project, polys, str(numbers[code]), fills[code])
+    if project is beside:
+        lx = x + w - LEGEND_W + 2
+        _map_legend(pdf, classes, lx, y + 2, columns=1)
+        _text(pdf, lx, y + 40, LEGEND_W - 2, 3, "Angka di peta:", 6, "I", INK_SOFT)
+        _text(pdf, lx, y + 42.6, LEGEND_W - 2, 3, "No. pada tabel", 6, "I", INK_SOFT)
+        _scale_bar(pdf, project, lx, y + h - 6)
     else:
-        _map_legend(pdf, classes, x, y + h - 14, columns=3, width=w * 0.78)
+        _map_legend(pdf, classes, x, y + h - LEGEND_H + 2, columns=3, width=w * 0.78)
+        _text(pdf, x + w * 0.8, y + h - 12, w * 0.2, 3, "Angka: No. tabel", 6, "I", INK_SOFT)
         _scale_bar(pdf, project, x + w * 0.8, y + h - 6)
 
 
+def _map_shape(pdf: FPDF, project: _Projection, polys: list[Polygon], fill: str) -> None:
+    """One area as a single path: even-odd fill leaves its holes open; thin white borders."""
+    path = PaintedPath()
+    path.style.fill_color = fill
+    path.style.stroke_color = WHITE
+    path.style.stroke_width = 0.3
+    path.style.stroke_join_style = "round"
+    path.style.intersection_rule = "evenodd"
+    for poly in polys:
+        for ring in poly:
+            first, *rest = _thin([project(p) for p in ring])
+            path.move_to(*first)
+            for p in rest:
+                path.line_to(*p)
+            path.close()
+    pdf.draw_path(path, copy=False)  # built here and never reused: no need for fpdf2's copy
+
+
+def _thin(ring: list[Point], tolerance: float = 0.15) -> list[Point]:
+    """`ring` without vertices closer than `tolerance` mm to the last one kept (invisible in
+    print, and they slow the drawing and the label search)."""
+    kept = [ring[0]]
+    for p in ring[1:]:
+        if abs(p[0] - kept[-1][0]) + abs(p[1] - kept[-1][1]) >= tolerance:
+            kept.append(p)
+    return kept if len(kept) >= 3 else ring
+
+
 def _map_label(
-    pdf: FPDF, project: _Projection, polys: list[Polygon], area: ReportArea, classes: list
+    pdf: FPDF, project: _Projection, polys: list[Polygon], label: str, fill: str
 ) -> None:
-    """The district name on its largest part, when it fits inside that part's extent."""
-    ring = max((poly[0] for poly in polys), key=lambda r: abs(_ring_area(r)))
-    width, height = project.size(ring)
-    cx, cy = project(_ring_centroid(ring))
-    fill = colour_for(area.cakupan_persen, classes)
-    pdf.set_font("Helvetica", "B", 6)
-    name = area.nama_wilayah
-    text_w = pdf.get_string_width(name)
-    if text_w > width * 0.8 or height < 6:
+    """The area's table number inside its largest part, near its centroid; left out when it
+    fits nowhere on a 9 × 9 grid of candidate spots."""
+    largest = max((poly[0] for poly in polys), key=lambda r: abs(_ring_area(r)))
+    ring = _thin([project(p) for p in largest], 0.5)
+    pdf.set_font("Helvetica", "B", 6.5)
+    half_w, half_h = pdf.get_string_width(label) / 2 + 0.3, 1.1
+    xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+    if max(xs) - min(xs) < 2 * half_w or max(ys) - min(ys) < 2 * half_h:
         return
-    colour = WHITE if _luminance(fill) < 0.45 else INK
-    _text(pdf, cx - text_w / 2 - 1, cy - 1.6, text_w + 2, 3.2, name, 6, "B", colour, "C")
+    cx, cy = _ring_centroid(ring)
+    candidates = [
+        (min(xs) + (max(xs) - min(xs)) * i / 10, min(ys) + (max(ys) - min(ys)) * j / 10)
+        for i in range(1, 10)
+        for j in range(1, 10)
+    ]
+    candidates.sort(key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)
+    for px, py in [(cx, cy), *candidates]:
+        corners = [(px + dx, py + dy) for dx in (-half_w, half_w) for dy in (-half_h, half_h)]
+        if all(_inside(c, ring) for c in [(px, py), *corners]):
+            colour = WHITE if _luminance(fill) < 0.45 else INK
+            _text(
+                pdf, px - half_w, py - half_h, 2 * half_w, 2 * half_h, label, 6.5, "B", colour, "C"
+            )
+            return
+
+
+def _inside(point: Point, ring: Sequence[Point]) -> bool:
+    """Ray casting: is `point` inside the closed `ring`?"""
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, [*ring[1:], ring[0]], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
 
 
 def _map_legend(
@@ -436,7 +514,7 @@ def _map_legend(
 ) -> None:
     _text(pdf, x, y, width, 3.5, "Cakupan", 7, "B", INK)
     entries = [(c.colour, c.label) for c in reversed(classes)]
-    entries.append(("#d9d9d9", "Tanpa data"))
+    entries.append((NO_DATA, "Tanpa data"))
     rows = math.ceil(len(entries) / columns)
     col_w = width / columns
     for i, (colour, label) in enumerate(entries):
@@ -469,7 +547,23 @@ def _scale_bar(pdf: FPDF, project: _Projection, x: float, y: float) -> None:
 # --- trend
 
 
+@dataclass
+class _Chart:
+    """The plot area of the trend chart (mm) and its 0-based percentage axis."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    axis_top: float
+    step: float
+
+    def y(self, value: float) -> float:
+        return self.bottom - (self.bottom - self.top) * value / self.axis_top
+
+
 def _trend_panel(pdf: FPDF, report: CoverageReport, x: float, y: float, w: float, h: float) -> None:
+    """Coverage % per period as a line with points (gaps where unknown), the target dashed."""
     _section_title(pdf, x, y, w, "Tren cakupan")
     y, h = y + 8, h - 8
     points = [(p, None if v is None else float(v)) for p, v, _ in report.trend]
@@ -478,78 +572,99 @@ def _trend_panel(pdf: FPDF, report: CoverageReport, x: float, y: float, w: float
         _text(pdf, x, y + h / 2 - 3, w, 6, "Belum ada data tren cakupan.", 8, "I", INK_SOFT, "C")
         return
     target = None if report.target_persen is None else float(report.target_persen)
-    top, step = _axis(max([*known, target or 0.0]))
-    left, right, bottom = x + 9, x + w - 2, y + h - 9
-    plot_top = y + 3
-    plot_h = bottom - plot_top
-
-    def ypos(v: float) -> float:
-        return bottom - plot_h * v / top
-
-    pdf.set_line_width(0.15)
-    for i in range(int(round(top / step)) + 1):
-        v = i * step
-        pdf.set_draw_color(LINE if i == 0 else LINE_SOFT)
-        pdf.line(left, ypos(v), right, ypos(v))
-        _text(pdf, x, ypos(v) - 1.5, 8, 3, format_number(v), 6.5, colour=INK_SOFT, align="R")
-    _text(pdf, x, y - 2.2, 20, 3, "%", 6.5, colour=INK_SOFT)
-
-    n = len(points)
-    slot = (right - left) / n
-    xs = [left + slot * (i + 0.5) for i in range(n)]
-    if target is not None:
-        pdf.set_draw_color(DANGER)
-        pdf.set_line_width(0.35)
-        pdf.set_dash_pattern(dash=1.2, gap=0.9)
-        pdf.line(left, ypos(target), right, ypos(target))
-        pdf.set_dash_pattern()
-        label = f"Target {_target_label(report.target_persen)}"  # type: ignore[arg-type]
-        _text(pdf, left + 1, ypos(target) - 3.4, right - left - 2, 3, label, 6.5, "B", DANGER)
-
-    pdf.set_draw_color(TREND)
-    pdf.set_line_width(0.6)
-    for (x1, (_, v1)), (x2, (_, v2)) in zip(
-        zip(xs, points, strict=True), zip(xs[1:], points[1:], strict=True), strict=False
-    ):
-        if v1 is not None and v2 is not None:
-            pdf.line(x1, ypos(v1), x2, ypos(v2))
-    show_values = n <= 8
-    pdf.set_fill_color(WHITE)
-    for i, (px, (_, v)) in enumerate(zip(xs, points, strict=True)):
-        if v is None:
-            continue
-        pdf.set_line_width(0.5)
-        pdf.circle(x=px, y=ypos(v), radius=0.9, style="DF")
-        if show_values or i == n - 1:
-            _text(pdf, px - 8, ypos(v) - 4.3, 16, 3, format_number(v, 2), 6, "B", TREND, "C")
-
-    every = max(1, math.ceil(n / (6 if slot < 12 else 8)))
+    chart = _Chart(x + 9, x + w - 2, y + 3, y + h - 9, *_axis(max([*known, target or 0.0])))
+    _trend_axes(pdf, chart, x, y)
+    slot = (chart.right - chart.left) / len(points)
+    xs = [chart.left + slot * (i + 0.5) for i in range(len(points))]
+    labels = _trend_line(pdf, chart, xs, [v for _, v in points])
+    if report.target_persen is not None:
+        _trend_target(pdf, chart, report.target_persen, labels)
+    every = max(1, math.ceil(len(points) / (6 if slot < 12 else 8)))
     for i, (px, (periode, _)) in enumerate(zip(xs, points, strict=True)):
-        if (n - 1 - i) % every == 0:
+        if (len(points) - 1 - i) % every == 0:
             label = period_label(periode, short=True)
-            _text(
-                pdf,
-                px - slot * every / 2,
-                bottom + 1,
-                slot * every,
-                3,
-                label,
-                6,
-                colour=INK_SOFT,
-                align="C",
-            )
+            width = slot * every
+            _text(pdf, px - width / 2, chart.bottom + 1, width, 3, label, 6, "", INK_SOFT, "C")
     if any(v is None for _, v in points):
+        note = "Titik kosong: penyebut belum tersedia."
         _text(
             pdf,
-            left,
-            bottom + 4.5,
-            right - left,
+            chart.left,
+            chart.bottom + 4.5,
+            chart.right - chart.left,
             3,
-            "Titik kosong: penyebut belum tersedia.",
+            note,
             5.5,
             "I",
             INK_SOFT,
         )
+
+
+def _trend_axes(pdf: FPDF, chart: _Chart, x: float, y: float) -> None:
+    pdf.set_line_width(0.15)
+    for i in range(round(chart.axis_top / chart.step) + 1):
+        v = i * chart.step
+        pdf.set_draw_color(LINE if i == 0 else LINE_SOFT)
+        pdf.line(chart.left, chart.y(v), chart.right, chart.y(v))
+        _text(pdf, x, chart.y(v) - 1.5, 8, 3, format_number(v), 6.5, colour=INK_SOFT, align="R")
+    _text(pdf, x, y - 2.2, 20, 3, "%", 6.5, colour=INK_SOFT)
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _trend_line(pdf: FPDF, chart: _Chart, xs: list[float], values: list[float | None]) -> list[Box]:
+    """The line, its points and their values (all of them up to 8 periods, else the last);
+    returns the boxes taken by points and values, for the target label to avoid."""
+    pdf.set_draw_color(TREND)
+    pdf.set_line_width(0.6)
+    for i in range(len(values) - 1):
+        v1, v2 = values[i], values[i + 1]
+        if v1 is not None and v2 is not None:
+            pdf.line(xs[i], chart.y(v1), xs[i + 1], chart.y(v2))
+    taken: list[Box] = []
+    radius = min(0.9, (xs[1] - xs[0]) / 4 if len(xs) > 1 else 0.9)
+    pdf.set_fill_color(WHITE)
+    pdf.set_line_width(0.5 if radius > 0.7 else 0.35)
+    for i, (px, v) in enumerate(zip(xs, values, strict=True)):
+        if v is None:
+            continue
+        py = chart.y(v)
+        pdf.circle(x=px, y=py, radius=radius, style="DF")
+        taken.append((px - 1.2, py - 1.2, px + 1.2, py + 1.2))
+        if len(values) <= 8 or i == len(values) - 1:
+            _text(pdf, px - 8, py - 4.3, 16, 3, format_number(v, 2), 6, "B", TREND, "C")
+            taken.append((px - 4, py - 4.3, px + 4, py - 1.3))
+    return taken
+
+
+def _trend_target(pdf: FPDF, chart: _Chart, target: Decimal, taken: list[Box]) -> None:
+    """The target as a dashed line, labelled at the first corner free of points and values."""
+    ty = chart.y(float(target))
+    pdf.set_draw_color(DANGER)
+    pdf.set_line_width(0.35)
+    pdf.set_dash_pattern(dash=1.2, gap=0.9)
+    pdf.line(chart.left, ty, chart.right, ty)
+    pdf.set_dash_pattern()
+    label = f"Target {_target_label(target)}"
+    pdf.set_font("Helvetica", "B", 6.5)
+    width = pdf.get_string_width(label) + 1
+    spots = [
+        (chart.left + 1, ty - 3.4),
+        (chart.left + 1, ty + 0.5),
+        (chart.right - width, ty - 3.4),
+        (chart.right - width, ty + 0.5),
+    ]
+
+    def free(spot: tuple[float, float]) -> bool:
+        x0, y0 = spot
+        return not any(
+            x0 < bx1 and bx0 < x0 + width and y0 < by1 and by0 < y0 + 3
+            for bx0, by0, bx1, by1 in taken
+        )
+
+    x0, y0 = next((spot for spot in spots if free(spot)), spots[0])
+    _text(pdf, x0, y0, width, 3, label, 6.5, "B", DANGER)
 
 
 def _axis(highest: float) -> tuple[float, float]:
@@ -633,23 +748,38 @@ def _table_notes(report: CoverageReport, shown: list[ReportArea]) -> list[str]:
     return notes
 
 
-def _table_layout(report: CoverageReport) -> tuple[list[ReportArea], int, list[str]]:
-    """The districts shown, how many are left out, and the notes under the table."""
-    ordered = _sorted_areas(report.areas)
-    if len(ordered) > MAX_TABLE_ROWS:
-        shown, hidden = ordered[: MAX_TABLE_ROWS - 1], len(ordered) - (MAX_TABLE_ROWS - 1)
-    else:
-        shown, hidden = ordered, 0
-    return shown, hidden, _table_notes(report, shown)
+@dataclass
+class _TableLayout:
+    shown: list[ReportArea]  # in table order; their numbers label the map
+    hidden: int  # districts left out past MAX_TABLE_ROWS
+    notes: list[str]  # lines under the table
+
+    @classmethod
+    def of(cls, report: CoverageReport) -> _TableLayout:
+        ordered = _sorted_areas(report.areas)
+        if len(ordered) > MAX_TABLE_ROWS:
+            shown, hidden = ordered[: MAX_TABLE_ROWS - 1], len(ordered) - (MAX_TABLE_ROWS - 1)
+        else:
+            shown, hidden = ordered, 0
+        return cls(shown, hidden, _table_notes(report, shown))
+
+    @property
+    def rows(self) -> int:
+        """Header, districts, the "… dan N lain" line, total."""
+        return 2 + len(self.shown) + (1 if self.hidden else 0)
+
+    def height(self, row_h: float) -> float:
+        return 8 + self.rows * row_h + 3.0 * len(self.notes) + 1
 
 
-def _table(pdf: FPDF, report: CoverageReport, y: float, bottom: float, layout: tuple) -> None:
-    shown, hidden, notes = layout
+def _table(
+    pdf: FPDF, report: CoverageReport, layout: _TableLayout, y: float, bottom: float
+) -> float:
+    """The district table with a total row and its notes, between `y` and `bottom` (rows
+    shrink to fit); returns where it ends."""
     _section_title(pdf, MARGIN, y, CONTENT_W, "Cakupan per kecamatan")
+    row_h = min(6.0, (bottom - y - layout.height(0)) / layout.rows)
     y += 8
-    note_h = 3.0 * len(notes) + 1
-    lines = 2 + len(shown) + (1 if hidden else 0)
-    row_h = min(5.6, (bottom - y - note_h) / lines)
     size = min(8.0, row_h * 1.75)
     columns = _table_columns(report)
     classes = legend("cakupan", [])
@@ -668,21 +798,23 @@ def _table(pdf: FPDF, report: CoverageReport, y: float, bottom: float, layout: t
             text = _fit(pdf, cell, col.width - 2 * pad)
             _text(pdf, x + pad, y, col.width - 2 * pad, row_h, text, size, style, colour, col.align)
             x += col.width
-        if swatch:
-            cov_x = MARGIN + sum(c.width for c in columns[:4])
+        if swatch:  # the map colour just left of the coverage figure
+            pdf.set_font("Helvetica", style, size)
+            right = MARGIN + sum(c.width for c in columns[:5]) - pad
             side = min(2.6, row_h * 0.55)
+            left = right - pdf.get_string_width(cells[4]) - 1.5 - side
             pdf.set_fill_color(swatch)
             pdf.set_draw_color(LINE)
             pdf.set_line_width(0.1)
-            pdf.rect(cov_x + 2, y + (row_h - side) / 2, side, side, style="DF")
+            pdf.rect(left, y + (row_h - side) / 2, side, side, style="DF")
         y += row_h
 
     row([c.header for c in columns], "B", WHITE, BRAND, None)
-    for i, area in enumerate(shown, start=1):
+    for i, area in enumerate(layout.shown, start=1):
         swatch = colour_for(area.cakupan_persen, classes)
         row(_row_cells(report, area, str(i)), "", INK, ZEBRA if i % 2 == 0 else None, swatch)
-    if hidden:
-        more = ["", f"… dan {format_number(hidden)} kecamatan lain"]
+    if layout.hidden:
+        more = ["", f"… dan {format_number(layout.hidden)} kecamatan lain"]
         row(more, "I", INK_SOFT, None, None)
     pdf.set_draw_color(INK_SOFT)
     pdf.set_line_width(0.3)
@@ -691,9 +823,10 @@ def _table(pdf: FPDF, report: CoverageReport, y: float, bottom: float, layout: t
     total[1] = report.region_name
     row(total, "B", INK, BRAND_SOFT, colour_for(report.summary.cakupan_persen, classes))
     y += 1
-    for note in notes:
+    for note in layout.notes:
         _text(pdf, MARGIN, y, CONTENT_W, 3, note, 6.5, colour=INK_SOFT)
         y += 3.0
+    return y
 
 
 # --- footer
@@ -730,10 +863,15 @@ def _footer_lines(pdf: FPDF, report: CoverageReport) -> list[tuple[str, str, flo
         broken = pdf.multi_cell(
             CONTENT_W, 3, text, dry_run=True, output=MethodReturnValue.LINES, align="L"
         )
-        lines += [(line, style, size, colour) for line in broken]
+        # fpdf2 hands the lines back already encoded for the font; decode them to text.
+        lines += [(_decoded(line), style, size, colour) for line in broken]
     if len(lines) > 10:
         lines = lines[:9] + [(lines[9][0].rstrip() + " …", *lines[9][1:])]
     return lines
+
+
+def _decoded(line: str) -> str:
+    return line.encode("latin-1").decode("cp1252")
 
 
 def _footer(pdf: FPDF, lines: list[tuple[str, str, float, str]], top: float) -> None:
@@ -768,15 +906,16 @@ def report_pdf(report: CoverageReport) -> bytes:
     y = _key_figures(pdf, report, y) + 6
     footer = _footer_lines(pdf, report)
     footer_top = BOTTOM - 1.5 - 3.0 * len(footer)
-    layout = _table_layout(report)
-    shown, hidden, notes = layout
-    lines = 2 + len(shown) + (1 if hidden else 0)
-    table_want = 8 + lines * 5.4 + 3.0 * len(notes) + 1
-    space = footer_top - 5 - y
-    panel_h = max(64.0, min(100.0, space - 6 - table_want))
+    # The map and trend row takes what the table leaves at comfortable rows (5,4 mm), within
+    # PANEL_MIN..PANEL_MAX and no taller than the map needs; the table then fits the rest.
+    layout = _TableLayout.of(report)
+    features = _features(report.geometry)
     map_w = CONTENT_W * 0.56
-    _map_panel(pdf, report, MARGIN, y, map_w, panel_h)
+    room = footer_top - 4 - y - 6 - layout.height(5.4)
+    panel_h = max(PANEL_MIN, min(PANEL_MAX, room, _map_height(features, map_w)))
+    numbers = {a.kode_wilayah: i for i, a in enumerate(layout.shown, start=1)}
+    _map_panel(pdf, report, features, numbers, (MARGIN, y, map_w, panel_h))
     _trend_panel(pdf, report, MARGIN + map_w + 8, y, CONTENT_W - map_w - 8, panel_h)
-    _table(pdf, report, y + panel_h + 6, footer_top - 4, layout)
-    _footer(pdf, footer, footer_top)
+    end = _table(pdf, report, layout, y + panel_h + 6, footer_top - 4)
+    _footer(pdf, footer, min(footer_top, end + 10))  # follows short content, no gap mid-page
     return bytes(pdf.output())

@@ -9,7 +9,10 @@
   const BORDER = { color: "#ffffff", weight: 0.8 };
   const HOVER = { color: "#1c2529", weight: 2.5 };
   const PADDING = [8, 8];
-  const TOOLTIP = { sticky: true, direction: "top", offset: [0, -10], className: "peta-tooltip" };
+  // "auto" puts the tooltip on the side of the pointer towards the middle, so it stays on the map.
+  const TOOLTIP = {
+    sticky: true, direction: "auto", offset: [10, 0], opacity: 1, className: "peta-tooltip",
+  };
 
   function escapeHtml(value) {
     return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -118,11 +121,13 @@
   function loadMap(el) {
     if (el.dataset.state) return;
     el.dataset.state = "loading";
-    el.setAttribute("role", "img");
-    if (el.dataset.ariaLabel) el.setAttribute("aria-label", el.dataset.ariaLabel);
+    if (el.dataset.ariaLabel) {
+      el.setAttribute("role", "img");
+      el.setAttribute("aria-label", el.dataset.ariaLabel);
+    }
     el.setAttribute("aria-busy", "true");
     const failed = (error) => {
-      if (window.console) console.warn("peta:", el.dataset.geojson, error);
+      console.warn("peta:", el.dataset.geojson, error);
       showMessage(el, el.dataset.labelError || "Peta gagal dimuat", "error");
     };
     const done = () => el.removeAttribute("aria-busy");

@@ -25,7 +25,8 @@
   }
 
   // Shown text is read the way the page's language writes numbers: "12.345" and "39,41%" in
-  // Indonesian, "12,345" and "39.41%" in English. data-value holds a plain number ("39.41").
+  // Indonesian, "12,345" and "39.41%" in English. data-value holds a plain number: "39.41"
+  // (a decimal comma, "39,41", is read too).
   function parseShown(text, decimalComma) {
     const clean = text.replace(/\u2212/g, "-").replace(/[^0-9.,-]/g, "");
     return decimalComma ? clean.replace(/\./g, "").replace(",", ".") : clean.replace(/,/g, "");
@@ -39,7 +40,7 @@
     const raw = (given ? cell.dataset.value : cell.textContent).trim();
     if (EMPTY.has(raw)) return null;
     if (kind === "text") return raw;
-    const value = parseFloat(given ? raw : parseShown(raw, decimalComma));
+    const value = parseFloat(given ? raw.replace(",", ".") : parseShown(raw, decimalComma));
     return Number.isFinite(value) ? value : null;
   }
 
