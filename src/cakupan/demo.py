@@ -478,12 +478,18 @@ def demo_plan(participants: int) -> DemoPlan:
     dropped = apportion(extra_2023 - dormant_total, new_members)
     returned_total = max(0, round(LAPSED_EXTRA * wanted["2022-12"]) - dormant_total)
     returned = apportion(returned_total, new_members)
-    for i, cell in enumerate(cells):
+    flows: dict[tuple[str, str, str], int] = {}
+    for i, (code, segmen) in enumerate(cells):
         back = min(returned[i], new_members[i])
-        people[(*cell, "returned")] = back
-        people[(*cell, "joined")] = new_members[i] - back
-        people[(*cell, "dormant")] = dormant[i]
-        people[(*cell, "dropped")] = dropped[i]
+        flows[code, segmen, "returned"] = back
+        flows[code, segmen, "joined"] = new_members[i] - back
+        flows[code, segmen, "dormant"] = dormant[i]
+        flows[code, segmen, "dropped"] = dropped[i]
+    people = {
+        (c, s, kind): people.get((c, s, kind)) or flows[c, s, kind]
+        for c, s in cells
+        for kind in KINDS
+    }
     return DemoPlan(participants, workforce, active, people)
 
 
@@ -647,7 +653,7 @@ class _Drawer:
                         nama=f"{base} {used[base]}",
                         kbli=kbli,
                         kode_wilayah=rng.choice(self.villages[code]),
-                        kelompok_risiko=RISK_GROUP.get(kbli, rng.choice((1, 1, 2))),
+                        kelompok_risiko=RISK_GROUP.get(kbli) or rng.choice((1, 1, 2)),
                         skala=skala,
                     )
                 )
