@@ -144,7 +144,8 @@ def prepare_files(folder: Path, participants: int) -> Files:
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    stamp = time.strftime("%H:%M:%S", time.gmtime())  # UTC: Django sets the child's TZ
+    print(f"[{stamp}Z] {message}", file=sys.stderr, flush=True)
 
 
 def postgres_reachable(url: str) -> bool:
@@ -299,6 +300,8 @@ def explain_refresh(statements: list[tuple[str, list[Any]]]) -> list[str]:
     try:
         with transaction.atomic(), connection.cursor() as c:
             for sql, params in statements:
+                if "coverage_fact_stage" not in sql:
+                    continue  # transaction control, the snapshot row
                 head = sql.lstrip().split(None, 1)[0].upper()
                 if head in ("CREATE", "INSERT", "DELETE"):
                     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "

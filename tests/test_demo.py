@@ -8,10 +8,27 @@ import pytest
 from django.db.models import F
 
 from cakupan.coverage.models import Workforce
-from cakupan.demo import MINIMUM_WAGE, PERIODS, SUMBER, demo_generate, demo_load, demo_villages
-from cakupan.identity import nik_problems, nik_suspicions, parse_nik
+from cakupan.demo import (
+    MINIMUM_WAGE,
+    PERIODS,
+    SUMBER,
+    DemoParticipantsInvalid,
+    demo_generate,
+    demo_load,
+    demo_plan,
+    demo_villages,
+)
+from cakupan.identity import (
+    nik_problems,
+    nik_suspicions,
+    parse_kpj,
+    parse_nib,
+    parse_nik,
+    parse_npp,
+    parse_npwp,
+)
 from cakupan.regions.models import Region
-from cakupan.registry.models import Membership, Participant
+from cakupan.registry.models import Employer, Membership, Participant
 from cakupan.registry.selectors import active_q
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +170,27 @@ def test_segments_have_their_employer_programmes_and_incomes(demo):
     assert 0.03 < below / len(rows) < 0.12
 
 
+def test_employers_have_valid_unique_numbers_and_a_kbli_mix_by_regency(demo):
+    employers = list(Employer.objects.values_list("npp", "nib", "npwp", "kbli", "kode_wilayah"))
+    assert len(employers) == demo["employers"] == N // 40
+    assert len({e[0] for e in employers}) == len({e[1] for e in employers}) == len(employers)
+    for npp, nib, npwp, _, _ in employers:
+        assert (parse_npp(npp), parse_nib(nib), parse_npwp(npwp)) == (npp, nib, npwp)
+    for kpj in Membership.objects.values_list("kpj", flat=True).distinct()[:500]:
+        assert parse_kpj(kpj) == kpj
+
+    def share(kblis: set[str], regencies: tuple[str, ...]) -> float:
+        inside = [e for e in employers if e[4][:5] in regencies]
+        return sum(e[3] in kblis for e in inside) / len(inside)
+
+    tourism = {"55110", "55130", "55199", "56101", "79111"}
+    farming_fishing = {"01111", "01135", "03111"}
+    assert share(tourism, ("51.03", "51.71")) > 2 * share(tourism, ("51.01", "51.06", "51.07"))
+    assert share(farming_fishing, ("51.01", "51.06", "51.07")) > 3 * share(
+        farming_fishing, ("51.03", "51.71")
+    )
+
+
 def test_badung_formal_coverage_is_higher_than_banglis(demo):
     def formal(region: str) -> float:
         return percent(
@@ -161,6 +199,11 @@ def test_badung_formal_coverage_is_higher_than_banglis(demo):
 
     assert formal("51.03") > formal("51.06") + 15
     assert formal("51.71") > formal("51.07")
+
+
+def test_a_demo_needs_at_least_one_participant():
+    with pytest.raises(DemoParticipantsInvalid):
+        demo_plan(0)
 
 
 def test_same_seed_gives_same_data_and_another_seed_other_data():

@@ -351,6 +351,12 @@ class DemoVillagesMissing(CakupanError):
     )
 
 
+class DemoParticipantsInvalid(CakupanError):
+    kode = "demo_jumlah_peserta_tidak_valid"
+    pesan = "Jumlah peserta demo harus 1 atau lebih, tertulis {nilai}."
+    message = "The demo needs 1 participant or more, found {nilai}."
+
+
 def nik_make(district_code: str, born: date, sex: str, serial: int) -> str:
     """A NIK from its parts (domain.md: district, DDMMYY with +40 for women, serial)."""
     day = born.day + (40 if sex == "P" else 0)
@@ -398,6 +404,8 @@ class DemoPlan:
 
 def demo_plan(participants: int) -> DemoPlan:
     """The counts that make the demo hit the published figures (module docstring)."""
+    if participants < 1:
+        raise DemoParticipantsInvalid(nilai=participants)
     codes = list(REGENCIES)
     wanted = {
         "2023-12": participants,
@@ -463,33 +471,28 @@ def demo_plan(participants: int) -> DemoPlan:
 
     # Who is who: stayers in both periods, and the flows between them.
     cells = [(c, s) for c in codes for s in SEGMENTS]
-    people: dict[tuple[str, str, str], int] = {}
+    counts: dict[tuple[str, str, str], int] = {}
     new_members = []
     for code, segmen in cells:
         before, after = active["2022-12", code, segmen], active["2023-12", code, segmen]
         stayed = min(round(RETAINED[segmen] * before), after)
-        people[code, segmen, "stayed"] = stayed
-        people[code, segmen, "lapsed"] = before - stayed
+        counts[code, segmen, "stayed"] = stayed
+        counts[code, segmen, "lapsed"] = before - stayed
         new_members.append(after - stayed)
-    lapsed = sum(people[c, s, "lapsed"] for c, s in cells)
+    lapsed = sum(counts[c, s, "lapsed"] for c, s in cells)
     extra_2023 = max(0, round(LAPSED_EXTRA * wanted["2023-12"]) - lapsed)
     dormant_total = round(0.6 * extra_2023)
     dormant = apportion(dormant_total, [active["2023-12", c, s] for c, s in cells])
     dropped = apportion(extra_2023 - dormant_total, new_members)
     returned_total = max(0, round(LAPSED_EXTRA * wanted["2022-12"]) - dormant_total)
     returned = apportion(returned_total, new_members)
-    flows: dict[tuple[str, str, str], int] = {}
     for i, (code, segmen) in enumerate(cells):
         back = min(returned[i], new_members[i])
-        flows[code, segmen, "returned"] = back
-        flows[code, segmen, "joined"] = new_members[i] - back
-        flows[code, segmen, "dormant"] = dormant[i]
-        flows[code, segmen, "dropped"] = dropped[i]
-    people = {
-        (c, s, kind): people.get((c, s, kind)) or flows[c, s, kind]
-        for c, s in cells
-        for kind in KINDS
-    }
+        counts[code, segmen, "returned"] = back
+        counts[code, segmen, "joined"] = new_members[i] - back
+        counts[code, segmen, "dormant"] = dormant[i]
+        counts[code, segmen, "dropped"] = dropped[i]
+    people = {(c, s, kind): counts[c, s, kind] for c, s in cells for kind in KINDS}
     return DemoPlan(participants, workforce, active, people)
 
 

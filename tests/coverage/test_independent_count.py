@@ -384,11 +384,12 @@ def workforce_figures(path: Path) -> dict[tuple[str, str, str, str], int]:
 
 
 def percent(part: int, whole: int | None) -> Decimal | None:
-    """100 × part ÷ whole rounded half-up to 2 decimals, exactly (fractions, not floats)."""
+    """100 × part ÷ whole to 2 decimals, halves away from zero (-15.625 → -15.63), exactly."""
     if not whole:
         return None
-    hundredths = math.floor(Fraction(100 * 100 * part, whole) + Fraction(1, 2))
-    return Decimal(hundredths) / 100
+    exact = Fraction(100 * 100 * abs(part), whole)
+    hundredths = math.floor(exact + Fraction(1, 2))  # half away from zero, as in ROUND()
+    return Decimal(hundredths if part >= 0 else -hundredths) / 100
 
 
 def select(

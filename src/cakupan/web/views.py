@@ -7,45 +7,25 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET
 
 from cakupan.audit.services import audit_record
-from cakupan.coverage.selectors import coverage_by_area, coverage_summary, latest_period
-from cakupan.regions.selectors import child_level, region_ancestors, region_get
+from cakupan.coverage.dashboard import dashboard_build, dashboard_query_parse
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: coverage of the user's region and of the areas one level below it."""
+    """The landing page: coverage of the user's region and of the areas one level below it."""
     user = request.user
     if not user.can("coverage.view"):  # type: ignore[union-attr]
         return render(request, "web/home_plain.html")
-    scope = user.region_code  # type: ignore[union-attr]
-    periode = latest_period()
-    region = region_get(scope) if scope else None
-    rows = []
-    summary = None
-    level = child_level(scope)
-    if periode:
-        summary = coverage_summary(actor=user, region_code=scope, periode=periode)
-        if level:
-            rows = coverage_by_area(actor=user, region_code=scope, level=level, periode=periode)
-    return render(
-        request,
-        "web/home.html",
-        {
-            "region": region,
-            "ancestors": region_ancestors(scope) if scope else [],
-            "periode": periode,
-            "summary": summary,
-            "rows": rows,
-            "drill": level not in (None, "village"),
-        },
-    )
+    query = dashboard_query_parse(user, QueryDict())  # type: ignore[arg-type]
+    board = dashboard_build(user, query, reverse("coverage"))  # type: ignore[arg-type]
+    return render(request, "web/home.html", {"board": board, "q": query})
 
 
 class LoginView(auth_views.LoginView):
