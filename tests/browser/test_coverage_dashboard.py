@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from tests.browser.test_shell import PASSWORD, html_lang, log_in
-
 pytestmark = pytest.mark.browser
+
+PASSWORD = "sandi-uji-123"
 
 BALI_REGENCIES = {
     "Kabupaten Jembrana",
@@ -88,6 +88,18 @@ def bali_demo(browser_db: Any, make_user: Any) -> Any:
     facts_refresh_all()
     make_user("admin_bali", "bpjs_admin", "51", password=PASSWORD)
     return browser_db
+
+
+def log_in(page: Any, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/masuk/")
+    page.fill("main input[name=username]", username)
+    page.fill("main input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def html_lang(page: Any) -> str:
+    return page.get_attribute("html", "lang") or ""
 
 
 def hex_to_rgb(colour: str) -> str:
