@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from import_participants import HEADER, bali_villages, write_files
+from import_participants import HEADER, bali_villages, run_cli, write_files
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 PERIODS = ("2022-12", "2023-12")  # imported in this order; the second is the one measured
@@ -57,68 +57,6 @@ PAGES = (
     ("map data /cakupan/peta.geojson?region=51.03", "/cakupan/peta.geojson?region=51.03"),
 )
 COL = {name: i for i, name in enumerate(HEADER)}
-
-# facts_refresh's national rollup (tingkat 0) groups by the constant '': PostgreSQL rejects that
-# ("non-integer constant in GROUP BY"), so every import fails there. Unless --no-workaround, the
-# commands and the measuring child run with that one statement rewritten to group by the other
-# columns only (same rows, same result), and the report says how often it was applied.
-GROUP_BY_CONSTANT = "GROUP BY '', "
-WORKAROUND_ENV = "CAKUPAN_BENCH_GROUP_BY_WORKAROUND"
-
-
-def install_workaround() -> None:
-    """Rewrite `GROUP BY '', …` to `GROUP BY …` on every PostgreSQL connection of this process."""
-    if os.environ.get(WORKAROUND_ENV) != "1":
-        return
-    from django.db.backends.signals import connection_created
-
-    def rewrite(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if GROUP_BY_CONSTANT in sql:
-            sql = sql.replace(GROUP_BY_CONSTANT, "GROUP BY ")
-            WORKAROUND_USED.append(1)
-        return execute(sql, params, many, context)
-
-    def on_connect(sender: Any, connection: Any, **kwargs: Any) -> None:
-        if connection.vendor == "postgresql" and rewrite not in connection.execute_wrappers:
-            connection.execute_wrappers.append(rewrite)
-
-    connection_created.connect(on_connect, weak=False)
-
-
-WORKAROUND_USED: list[int] = []
-
-
-def cli(args: list[str]) -> None:
-    """`cakupan ARGS` in this process (with the workaround when asked for)."""
-    install_workaround()
-    from cakupan.cli import main as cakupan_main
-
-    sys.argv = ["cakupan", *args]
-    try:
-        cakupan_main()
-    finally:
-        if WORKAROUND_USED:
-            print(f"bench workaround applied {len(WORKAROUND_USED)}×", file=sys.stderr)
-
-
-def run_cli(env: dict[str, str], *args: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one `cakupan` command, measured on that child alone (as in
-    import_participants.run_cli, but started through `--cli` for the workaround)."""
-    with tempfile.TemporaryFile("w+") as out:
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, __file__, "--cli", *args],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            out.seek(0)
-            sys.exit(f"{' '.join(args)} failed ({code}):\n{out.read()[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,9 +184,8 @@ def throwaway_database(url: str, folder: Path, keep: bool) -> Iterator[str]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def engine_env(database_url: str, data_dir: Path, workaround: bool) -> dict[str, str]:
+def engine_env(database_url: str, data_dir: Path) -> dict[str, str]:
     return {
-        WORKAROUND_ENV: "1" if workaround else "0",
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cakupan.settings",
         "SECRET_KEY": "bench-only-secret-key",
@@ -345,6 +282,7 @@ def refresh_timings(runs: int) -> dict[str, Any]:
     steps: dict[str, float] = {}
     for sql, _, seconds in entries:
         steps[refresh_step(sql)] = steps.get(refresh_step(sql), 0.0) + seconds
+    steps["other statements"] = steps.pop("other statements", 0.0)  # last
     result["breakdown"] = {"total": total, **steps}
     result["statements"] = [(sql, params) for sql, params, _ in entries]
     return result
@@ -370,6 +308,7 @@ def explain_refresh(statements: list[tuple[str, list[Any]]]) -> list[str]:
                     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
                     c.execute(prefix + sql, params)
                     plan = [" ".join(str(v) for v in row) for row in c.fetchall()]
+                    plan = [line if len(line) < 160 else line[:157] + "…" for line in plan]
                     out.append(f"-- {refresh_step(sql)}\n" + "\n".join(plan))
                     if postgres:
                         continue  # EXPLAIN ANALYZE ran it
@@ -611,6 +550,11 @@ def server_info() -> dict[str, Any]:
             for name in ("shared_buffers", "work_mem", "max_parallel_workers_per_gather"):
                 c.execute(f"SHOW {name}")
                 info[name] = c.fetchone()[0]
+            c.execute(
+                "SELECT n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze "
+                "FROM pg_stat_user_tables WHERE relname = 'registry_membership'"
+            )
+            info["membership_stats"] = c.fetchone()
         else:
             c.execute("SELECT sqlite_version()")
             info["version"] = c.fetchone()[0]
@@ -626,21 +570,21 @@ def server_info() -> dict[str, Any]:
 
 def child(args: argparse.Namespace) -> None:
     """Measure on the database named by DATABASE_URL; write the results as JSON."""
-    install_workaround()
     import django
 
     django.setup()
     result: dict[str, Any] = {"server": server_info(), "imports": import_laps()}
+    result["load_average"] = [os.getloadavg()[0]]
     result["refresh"] = refresh_timings(args.refresh_runs)
     result["queries"] = query_timings(args.runs)
     result["pages"] = page_timings(args.runs)
     result["duckdb"] = duckdb_reference(args.runs, Path(args.workdir))
+    result["load_average"].append(os.getloadavg()[0])
     statements = result["refresh"].pop("statements")
     target = 240 if result["server"]["memberships"] >= 10_000_000 else 20
     if args.explain or result["refresh"]["median"] > target:
         log("plans of facts_refresh's statements")
         result["explain"] = explain_refresh(statements)
-    result["workaround_used"] = len(WORKAROUND_USED)
     Path(args.child_out).write_text(json.dumps(result, default=str))
 
 
@@ -679,7 +623,10 @@ def report_rows(r: dict[str, Any], n: int) -> list[tuple[str, str, str]]:
         add(step, value)
         laps = r["imports"].get(step.rsplit(" ", 1)[-1]) if "participants" in step else None
         if laps:
-            add("  of which merge steps (s)", ", ".join(f"{k} {v}" for k, v in laps.items()))
+            add(
+                f"  {step.rsplit(' ', 1)[-1]} merge steps inside the import (s)",
+                ", ".join(f"{k} {v}" for k, v in laps.items()),
+            )
     ref = r["refresh"]
     add(
         f'facts_refresh("{PERIOD}"), median of {ref["runs"]}',
@@ -729,10 +676,14 @@ def report_rows(r: dict[str, Any], n: int) -> list[tuple[str, str, str]]:
         "active participants (2022-12 / 2023-12); facts rows",
         f"{s['active'].get(PERIODS[0], 0):,} / {s['active'].get(PERIOD, 0):,}; {d['fact_rows']:,}",
     )
-    if r.get("workaround_used"):
+    start, end = r["load_average"]
+    add("machine load average (1 min) before / after measuring", f"{start:.1f} / {end:.1f}")
+    if s.get("membership_stats"):
+        live, changed, manual, auto = s["membership_stats"]
         add(
-            "GROUP BY '' workaround applied (measuring child)",
-            f"{r['workaround_used']}× (see --no-workaround)",
+            "registry_membership statistics when measuring started",
+            f"{live:,} live rows, {changed:,} changed since analyse, "
+            f"last analyse {manual or auto or 'never'}",
         )
     add(
         "workforce rows (estimated)",
@@ -755,12 +706,13 @@ def print_report(results: dict[str, dict[str, Any]], n: int, files: Files) -> No
     print(f"DuckDB {d['version']}, {d['threads']} threads")
     engines = list(results)
     table = {e: report_rows(results[e], n) for e in engines}
-    steps = [step for step, _, _ in table[engines[0]]]
+    steps = list(dict.fromkeys(step for e in engines for step, _, _ in table[e]))
+    cells = {e: {step: (value, target) for step, value, target in table[e]} for e in engines}
     print(f"\n| step | {' | '.join(engines)} | target |")
     print(f"|---|{'---|' * len(engines)}---|")
-    for i, step in enumerate(steps):
-        values = [table[e][i][1] if i < len(table[e]) else "" for e in engines]
-        target = next((table[e][i][2] for e in engines if table[e][i][2]), "")
+    for step in steps:
+        values = [cells[e].get(step, ("", ""))[0] for e in engines]
+        target = next((cells[e][step][1] for e in engines if cells[e].get(step, ("", ""))[1]), "")
         print(f"| {step} | {' | '.join(values)} | {target} |")
     for engine, r in results.items():
         if r.get("explain"):
@@ -787,9 +739,6 @@ def database_urls(args: argparse.Namespace) -> list[str]:
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["--cli"]:
-        cli(sys.argv[2:])
-        return
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -809,11 +758,6 @@ def main() -> None:
     parser.add_argument("--refresh-runs", type=int, default=5, help="Timed runs of the refresh.")
     parser.add_argument(
         "--explain", action="store_true", help="Print the refresh's plans even if on target."
-    )
-    parser.add_argument(
-        "--no-workaround",
-        action="store_true",
-        help="Run facts_refresh's SQL exactly as written (fails on PostgreSQL, see the source).",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-out", help=argparse.SUPPRESS)
@@ -836,7 +780,7 @@ def main() -> None:
             work.mkdir()
             with throwaway_database(url, work, args.keep) as db_url:
                 log(f"{engine}: {db_url}")
-                env = engine_env(db_url, work / "data", not args.no_workaround)
+                env = engine_env(db_url, work / "data")
                 started = time.perf_counter()
                 loaded = load(env, files, n)
                 result = measure(env, work, args)

@@ -19,7 +19,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from itertools import product
 from pathlib import Path
@@ -29,7 +29,7 @@ from django.core.management import call_command
 
 import cakupan.regions
 from cakupan.accounts.scope import SystemActor
-from cakupan.coverage.selectors import coverage_table, filters_parse
+from cakupan.coverage.selectors import CoverageRow, coverage_table, filters_parse
 from cakupan.imports.models import ImportRecord, Outcome
 from cakupan.registry.models import Membership
 
@@ -113,6 +113,25 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
         w.writerow(header)
         w.writerows(rows)
     return path
+
+
+def _workforce_cells(rng: random.Random, code: str, periode: str, total: int) -> list[list[object]]:
+    """One area's nine cells (sector × sex), parts adding up to the totals; all-sector first."""
+    men = round(total * rng.uniform(0.52, 0.6))
+    formal = round(total * rng.uniform(0.3, 0.5))
+    formal_men = round(formal * rng.uniform(0.55, 0.65))
+    figures = {
+        ("semua", "semua"): total,
+        ("semua", "L"): men,
+        ("semua", "P"): total - men,
+        ("formal", "semua"): formal,
+        ("formal", "L"): formal_men,
+        ("formal", "P"): formal - formal_men,
+        ("informal", "semua"): total - formal,
+        ("informal", "L"): men - formal_men,
+        ("informal", "P"): total - men - formal + formal_men,
+    }
+    return [[code, periode, sektor, sex, n, "Sakernas uji"] for (sektor, sex), n in figures.items()]
 
 
 def write_files(folder: Path, people_count: int = 3000, seed: int = 20231231) -> Files:
@@ -246,37 +265,22 @@ def write_files(folder: Path, people_count: int = 3000, seed: int = 20231231) ->
 
     wf_rows: list[list[object]] = []
     for periode in PERIODS:
-        shrink = 0.97 if periode == "2022-12" else 1.0
-
-        def cells(code: str, total: int, only_total: bool = False, shrink: float = shrink) -> None:
-            total = int(total * shrink)
-            men = round(total * rng.uniform(0.52, 0.6))
-            formal = round(total * rng.uniform(0.3, 0.5))
-            formal_men = round(formal * rng.uniform(0.55, 0.65))
-            figures = {
-                ("semua", "semua"): total,
-                ("semua", "L"): men,
-                ("semua", "P"): total - men,
-                ("formal", "semua"): formal,
-                ("formal", "L"): formal_men,
-                ("formal", "P"): formal - formal_men,
-                ("informal", "semua"): total - formal,
-                ("informal", "L"): men - formal_men,
-                ("informal", "P"): total - men - formal + formal_men,
-            }
-            for (sektor, sex), n in figures.items():
-                if only_total and (sektor, sex) != ("semua", "semua"):
-                    continue
-                wf_rows.append([code, periode, sektor, sex, n, "Sakernas uji"])
-
-        cells("51", 2_600_000)
+        scale = 0.97 if periode == "2022-12" else 1.0
+        wf_rows += _workforce_cells(rng, "51", periode, int(2_600_000 * scale))
         for code in regencies:
-            cells(code, rng.randrange(150_000, 450_000))
+            wf_rows += _workforce_cells(
+                rng, code, periode, int(rng.randrange(150_000, 450_000) * scale)
+            )
         for code in WF_DISTRICTS:
-            cells(code, rng.randrange(15_000, 35_000))
-        cells(WF_DISTRICT_TOTAL_ONLY, rng.randrange(15_000, 35_000), only_total=True)
+            wf_rows += _workforce_cells(
+                rng, code, periode, int(rng.randrange(15_000, 35_000) * scale)
+            )
+        total = int(rng.randrange(15_000, 35_000) * scale)
+        wf_rows += _workforce_cells(rng, WF_DISTRICT_TOTAL_ONLY, periode, total)[:1]
         for code in WF_VILLAGES:
-            cells(code, rng.randrange(1_500, 4_000))
+            wf_rows += _workforce_cells(
+                rng, code, periode, int(rng.randrange(1_500, 4_000) * scale)
+            )
     workforce = _write_csv(
         folder / "workforce.csv",
         ["kode_wilayah", "periode", "sektor", "jenis_kelamin", "penduduk_bekerja", "sumber"],
@@ -438,7 +442,7 @@ def check_table(
     by: tuple[str, ...] = (),
     figures: Figures | None = None,
     problems: list[str],
-) -> dict[str, object]:
+) -> dict[str, CoverageRow]:
     """Compare every row of one coverage_table view with the independent count; return the rows
     by area code for later checks, and record each area's denominator in `figures`."""
     table = coverage_table(
@@ -552,17 +556,23 @@ def check_estimates(world: World, periode: str, figures: Figures, problems: list
 def check_everything(world: World) -> None:
     """Every area at every level, every breakdown, the sector and sex filters, growth."""
     problems: list[str] = []
-    by_level: dict[str, dict[str, dict[str, object]]] = defaultdict(dict)
+    plain: dict[str, dict[str, dict[str, CoverageRow]]] = defaultdict(dict)
+    estimated: Counter = Counter()
     for periode in PERIODS:
         figures: Figures = {}
         for level in AREAS:
             for sektor, sex in product(("semua", "formal", "informal"), (None, "L", "P")):
                 rows = check_table(
-                    world, periode, level, sektor=sektor, sex=sex, figures=figures,
+                    world,
+                    periode,
+                    level,
+                    sektor=sektor,
+                    sex=sex,
+                    figures=figures,
                     problems=problems,
-                )  # fmt: skip
+                )
                 if (sektor, sex) == ("semua", None):
-                    by_level[periode][level] = rows
+                    plain[periode][level] = rows
         for level in ("regency", "district"):
             for by in (
                 ("segmen",),
@@ -572,6 +582,7 @@ def check_everything(world: World) -> None:
             ):
                 check_table(world, periode, level, by=by, figures=figures, problems=problems)
         check_estimates(world, periode, figures, problems)
+        estimated.update(len(code) for (code, _, _), (_, est) in figures.items() if est)
 
     # Growth of 2023-12 against 2022-12, at every level.
     for level in AREAS:
@@ -584,20 +595,17 @@ def check_everything(world: World) -> None:
         )
         assert len(table.rows) == len(AREAS[level])
         for r in table.rows:
-            now = select(world.tallies["2023-12"].get(r.kode_wilayah, Counter()), set(SEGMENTS))[0]
-            then = select(world.tallies["2022-12"].get(r.kode_wilayah, Counter()), set(SEGMENTS))
-            then = then[0]
-            growth = percent(now - then, then)
-            old = by_level["2022-12"][level][r.kode_wilayah]
-            new = by_level["2023-12"][level][r.kode_wilayah]
-            points = (
-                None
-                if new.cakupan_persen is None or old.cakupan_persen is None
-                else new.cakupan_persen - old.cakupan_persen
+            now, then = (
+                sum(world.tallies[p].get(r.kode_wilayah, Counter()).values()) for p in PERIODS[::-1]
             )
+            old, new = (plain[p][level][r.kode_wilayah].cakupan_persen for p in PERIODS)
+            points = None if new is None or old is None else new - old
+            want = (now, then, percent(now - then, then), points)
             got = (r.peserta_aktif, r.peserta_aktif_banding, r.pertumbuhan_persen, r.perubahan_poin)
-            if got != (now, then, growth, points):
-                problems.append(f"growth {level} {r.kode_wilayah}: {got} != {(now, then, growth, points)}")  # fmt: skip
+            if got != want:
+                problems.append(f"growth {level} {r.kode_wilayah}: {got} != {want}")
+    # Both kinds of denominator were met at the lower levels, so both were checked.
+    assert estimated[8] > 20 and estimated[13] > 500, estimated
     assert not problems, f"{len(problems)} differences, first ones:\n" + "\n".join(problems[:25])
 
 
@@ -619,6 +627,7 @@ def check_cli(world: World) -> None:
     )
     text = out.getvalue()
     assert text.startswith(COVERAGE_HEADER + ",")
+    assert text.splitlines()[0] == COVERAGE_HEADER + ",penduduk_bekerja_estimasi"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["kode_wilayah"] for r in rows] == sorted(DISTRICTS)
     tally = world.tallies["2023-12"]

@@ -67,7 +67,7 @@ def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> 
         )
         c.execute(f"DELETE FROM {fact} WHERE periode = %s", [periode])
         for tingkat, width in LEVEL_WIDTH.items():
-            code = f"substr(kode_wilayah, 1, {width})" if width else "''"
+            code = f"substr(kode_wilayah, 1, {width})"  # width 0 gives '' (GROUP BY '' fails on PG)
             c.execute(
                 f"""INSERT INTO {fact}
                     (periode, tingkat, kode_wilayah, segmen, jenis_kelamin, kelompok_umur, peserta)

@@ -407,7 +407,8 @@ def _rank(rows: list[CoverageRow]) -> None:
     """Rank by coverage among siblings (areas with the same parent); no coverage, no rank."""
     groups: dict[str, list[CoverageRow]] = {}
     for r in rows:
-        groups.setdefault(r.kode_wilayah.rsplit(".", 1)[0], []).append(r)
+        parent = r.kode_wilayah.rsplit(".", 1)[0] if "." in r.kode_wilayah else ""
+        groups.setdefault(parent, []).append(r)
     for siblings in groups.values():
         ranked = sorted(
             (r for r in siblings if r.cakupan_persen is not None),
