@@ -76,8 +76,13 @@ SEGMENTS = ("PU", "JAKON", "BPU", "PMI")
 # (Keputusan Gubernur Bali 979/03-M/HK/2023) and the UMK above it (999/03-M/HK/2023), from
 # shared/data/wages/umk-bali.csv; regencies without an UMK follow the UMP. The 2023-12 snapshot's
 # wages are drawn around these, a few below, so wage checks against them find cases.
-MINIMUM_WAGE = {"51": 2_813_672, "51.03": 3_318_628, "51.71": 3_096_823, "51.04": 2_928_713}
-MINIMUM_WAGE["51.02"] = 2_913_165  # 2,913,164.74 rounded up: paying this is compliant
+MINIMUM_WAGE = {
+    "51": 2_813_672,  # UMP
+    "51.03": 3_318_628,  # Badung
+    "51.71": 3_096_823,  # Denpasar
+    "51.04": 2_928_713,  # Gianyar
+    "51.02": 2_913_165,  # Tabanan: 2,913,164.74 rounded up, so paying it is compliant
+}
 WAGE_RISE_2023 = 1.07  # a 2022-12 wage is the 2023-12 one divided by this
 
 
@@ -196,6 +201,7 @@ GIVEN_NAMES = {
     ).split(),
     "either": "Santika Eka Dwi Tri Krisna Rai Candra Widya Surya Arta".split(),
 }
+ORDINAL_NAMES = ("Eka", "Dwi", "Tri")
 OTHER_NAMES = {
     "L": (
         "Muhammad Ahmad Agus Budi Eko Rudi Joko Hendra Arif Bambang Dedi Rizal Slamet Andi".split(),
@@ -703,7 +709,8 @@ class _Drawer:
                 parts.append(rng.choice(("Putu", "Made", "Gede")))
         first = self.pick(self.given[sex])
         parts.append(first)
-        if rng.random() < 0.4:
+        # Eka, Dwi, Tri (first, second, third) come before another name, never alone.
+        if first in ORDINAL_NAMES or rng.random() < 0.4:
             second = rng.choice(GIVEN_NAMES[sex])
             if second != first:
                 parts.append(second)

@@ -550,7 +550,9 @@ def check_estimates(world: World, periode: str, figures: Figures, problems: list
                     problems.append(f"{where}: {k} got {n} (estimasi {est}), share {float(quota)}")
             shared = sum(n or 0 for n, _ in got.values())
             if shared != left:
-                problems.append(f"{where}: estimates add up to {shared}, not {amount} − {left}")
+                problems.append(
+                    f"{where}: estimates add up to {shared}, not {left} ({amount} less imported)"
+                )
 
 
 def check_everything(world: World) -> None:
