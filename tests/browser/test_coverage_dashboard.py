@@ -115,7 +115,12 @@ def wait_for_map(page: Any) -> int:
 
 
 def map_fills(page: Any) -> list[str]:
-    return [f.lower() for f in page.eval_on_selector_all("#peta path.peta-area", "ps => ps.map(p => p.getAttribute('fill'))")]
+    return [
+        f.lower()
+        for f in page.eval_on_selector_all(
+            "#peta path.peta-area", "ps => ps.map(p => p.getAttribute('fill'))"
+        )
+    ]
 
 
 def table_names(page: Any) -> list[str]:
@@ -195,7 +200,8 @@ def test_map_drill_down_sort_english_pdf_and_phone(bali_demo, page, problems, tm
     # Sorting by coverage: ascending, then descending, by number.
     header = page.locator("#tabel-cakupan thead th", has_text="Cakupan %")
     column = page.eval_on_selector_all(
-        "#tabel-cakupan thead th", "ths => ths.findIndex(th => th.textContent.trim() === 'Cakupan %')"
+        "#tabel-cakupan thead th",
+        "ths => ths.findIndex(th => th.textContent.trim() === 'Cakupan %')",
     )
     assert column > 0
     before = page.evaluate(COLUMN_JS, [column])
