@@ -59,7 +59,8 @@ AREA_POINTS_JS = """() => {
         if (on(x, y)) hits.push([x, y]);
       }
     }
-    const deep = hits.filter(([x, y]) => on(x + 6, y) && on(x - 6, y) && on(x, y + 6) && on(x, y - 6));
+    const deep = hits.filter(
+      ([x, y]) => on(x + 6, y) && on(x - 6, y) && on(x, y + 6) && on(x, y - 6));
     const pool = deep.length ? deep : hits;
     if (!pool.length) { points.push(null); continue; }
     const mx = pool.reduce((s, p) => s + p[0], 0) / pool.length;
@@ -252,6 +253,8 @@ def test_map_drill_down_sort_english_pdf_and_phone(bali_demo, page, problems, tm
     assert page.locator("#tabel-cakupan").is_visible()
     map_box = page.locator("#peta").bounding_box()
     assert map_box and map_box["width"] <= 390 and map_box["height"] > 100, map_box
+    table_box = page.locator("#tabel-cakupan").bounding_box()
+    assert table_box and table_box["y"] >= map_box["y"] + map_box["height"], (map_box, table_box)
     widths = page.evaluate(
         "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
     )

@@ -164,8 +164,8 @@ def test_reconciliation_reproduces_explains_and_accepts_new_figures(
     client.force_login(analyst)
     page = client.get("/cakupan/definisi/").content.decode()
     assert "Cakupan Gianyar uji" in page and "Direproduksi oleh definisi" in page
-    assert "memuat 1.0% dari angka terbitan" in page  # 3 of 300: incomplete registry
-    assert "(100 − 72)" in page and "32,36%" in page  # Bali's published mix check
+    assert "memuat 1,0% dari angka terbitan" in page  # 3 of 300: incomplete registry
+    assert "(100% − 72%) × 59%" in page and "32,36%" in page  # Bali's published mix check
     response = client.post(
         "/cakupan/definisi/",
         {

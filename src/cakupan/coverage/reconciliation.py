@@ -24,6 +24,7 @@ from cakupan.coverage.models import (
     PublishedFigure,
     Workforce,
 )
+from cakupan.coverage.palette import format_number
 from cakupan.errors import InvalidInput
 from cakupan.regions.selectors import code_level, region_get, within_q
 from cakupan.registry.models import Membership
@@ -195,7 +196,8 @@ def _likely_cause(figure: PublishedFigure, closest: Computed | None) -> tuple[st
         ratio = closest.nilai / figure.nilai * 100
         if not Decimal(90) <= ratio <= Decimal(110):
             return (
-                f"Registri di Cakupan memuat {ratio:.1f}% dari angka terbitan: snapshot belum "
+                f"Registri di Cakupan memuat {format_number(ratio, 1)}% dari angka terbitan: "
+                "snapshot belum "
                 "lengkap (cabang yang belum diimpor) atau data demo berskala lebih kecil.",
                 f"Cakupan's registry holds {ratio:.1f}% of the published figure: the snapshot is "
                 "incomplete (branches not imported) or the demo data is scaled down.",
