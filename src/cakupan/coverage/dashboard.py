@@ -197,7 +197,7 @@ def trend_chart(points: list[TrendPoint], target: Decimal | None) -> TrendChart 
     values = [float(p.cakupan_persen) for p in points if p.cakupan_persen is not None]
     if not points:
         return None
-    width, height, left, right, top, bottom = 640, 220, 44, 16, 14, 34
+    width, height, left, right, top, bottom = 640, 260, 44, 44, 14, 34
     top_value = max([*values, float(target) if target is not None else 0.0, 10.0]) * 1.15
     top_value = (int(top_value) // 10 + 1) * 10
     step = (width - left - right) / max(len(points) - 1, 1)
