@@ -73,7 +73,9 @@ def test_scope_limits_the_dashboard(client, village_operator, gianyar):
 def test_export_marks_estimates_and_is_audited(client, bpjs_admin, gianyar):
     client.force_login(bpjs_admin)
     response = client.get("/cakupan/ekspor/?region=51.04.01&format=csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     batubulan = next(r for r in rows if r["kode_wilayah"] == "51.04.01.2001")
     assert batubulan["penduduk_bekerja_estimasi"] == "True"
     assert "estimasi" in batubulan["sumber_penyebut"]
