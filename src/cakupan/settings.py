@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "cakupan.registry",
     "cakupan.imports",
     "cakupan.coverage",
+    "cakupan.compliance",
     "cakupan.web",
 ]
 

@@ -38,6 +38,11 @@ CAPABILITY_ROLES: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.BPJS_ADMIN}),
     "users.manage": frozenset({Role.BPJS_ADMIN}),
     "compliance.check": frozenset({Role.LICENSING_CLIENT, Role.BPJS_ADMIN}),
+    # employer compliance lists, statuses and their reasons (no personal data of workers)
+    "compliance.view": frozenset({Role.BPJS_ADMIN, Role.PEMDA_OFFICER, Role.ANALYST}),
+    # follow-up visits of non-compliant employers, certificates
+    "compliance.followup": frozenset({Role.BPJS_ADMIN}),
+    "compliance.import": frozenset({Role.BPJS_ADMIN}),
 }
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cakupan.accounts.scope import Actor, in_scope
+from cakupan.compliance.status import status_refresh
 from cakupan.errors import CakupanError
 from cakupan.identity import parse_nib, parse_npp, parse_npwp
 from cakupan.imports.services.cells import parse_choice, region_unknown, required
@@ -150,7 +151,7 @@ def _merge(staging: Staging) -> dict[str, Any]:
             }""",
             [timezone.now()],
         )
-    return {}
+    return {"kepatuhan": status_refresh()}
 
 
 EMPLOYERS = FileKind(

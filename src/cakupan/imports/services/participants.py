@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cakupan.accounts.scope import Actor, in_scope
+from cakupan.compliance.status import status_refresh
 from cakupan.coverage.facts import facts_refresh
 from cakupan.coverage.models import Workforce
 from cakupan.coverage.workforce import workforce_estimate_all
@@ -366,6 +367,8 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
             lap("hapus")
     facts_refresh(periode)
     lap("fakta_cakupan")
+    status_refresh(periode)
+    lap("kepatuhan")
     if Workforce.objects.exists():
         workforce_estimate_all()
         lap("estimasi_penyebut")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cakupan.compliance.status import status_refresh
 from cakupan.coverage.facts import facts_refresh_all
 from cakupan.coverage.workforce import workforce_estimate_all
 from cakupan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
@@ -39,7 +40,10 @@ class Command(CakupanCommand):
                 participants=options["participants"], seed=options["seed"], progress=on_change
             )
             counts["estimasi_penyebut"] = workforce_estimate_all()
-            counts["periode"] = len(facts_refresh_all())
+            periods = facts_refresh_all()
+            counts["periode"] = len(periods)
+            for periode in periods:
+                status_refresh(periode)
         close()
         self.stdout.write(
             "Demo dimuat / demo loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())

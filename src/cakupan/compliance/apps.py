@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = "cakupan.compliance"
+    verbose_name = "Kepatuhan"
