@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from cakupan.api import api
 from cakupan.audit import views as audit_views
+from cakupan.compliance import views as compliance_views
 from cakupan.coverage import views as coverage_views
 from cakupan.imports import views as import_views
 from cakupan.jobs import views as job_views
@@ -21,6 +22,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cakupan/", coverage_views.coverage, name="coverage"),
     path("cakupan/ekspor/", coverage_views.coverage_export, name="coverage_export"),
+    path("kepatuhan/", compliance_views.compliance, name="compliance"),
+    path("kepatuhan/peta.geojson", compliance_views.compliance_map, name="compliance_map"),
+    path("kepatuhan/ekspor/", compliance_views.compliance_export, name="compliance_export"),
+    path("kepatuhan/<int:status_id>/", compliance_views.compliance_detail, name="compliance_detail"),
     path("cakupan/peta.geojson", coverage_views.coverage_map, name="coverage_map"),
     path("cakupan/laporan.pdf", coverage_views.coverage_report, name="coverage_report"),
     path("cakupan/definisi/", coverage_views.reconciliation, name="coverage_reconciliation"),

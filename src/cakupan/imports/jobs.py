@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from cakupan.accounts.models import User
+from cakupan.compliance.businesses import business_import
 from cakupan.coverage.workforce import workforce_import
 from cakupan.imports.services.employers import employer_import
 from cakupan.imports.services.participants import participant_import
@@ -73,6 +74,23 @@ def workforce_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     user = User.objects.get(pk=params["user_id"])
     try:
         result = workforce_import(
+            path=Path(params["path"]),
+            acting_user=user,
+            file_name=params["file_name"],
+            partial=params.get("partial", False),
+            progress=progress,
+            job_id=progress.job_id,
+        )
+    finally:
+        Path(params["path"]).unlink(missing_ok=True)
+    return _summary(result)
+
+
+@job_kind("imports.businesses")
+def businesses_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    user = User.objects.get(pk=params["user_id"])
+    try:
+        result = business_import(
             path=Path(params["path"]),
             acting_user=user,
             file_name=params["file_name"],

@@ -20,6 +20,7 @@ NAVIGATION = (
     NavEntry("coverage", _("Coverage"), "coverage.view"),
     NavEntry("participants", _("Registry"), "registry.view"),
     NavEntry("employers", _("Employers"), "registry.view"),
+    NavEntry("compliance", _("Compliance"), "compliance.view"),
     NavEntry("imports", _("Imports"), "registry.import"),
     NavEntry("jobs", _("Jobs"), "jobs.view"),
     NavEntry("regions", _("Regions"), "coverage.view"),

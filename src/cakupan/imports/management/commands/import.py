@@ -1,5 +1,5 @@
-"""`cakupan import participants FILE --period YYYY-MM`, `cakupan import employers FILE` and
-`cakupan import workforce FILE`.
+"""`cakupan import participants FILE --period YYYY-MM`, `cakupan import employers FILE`,
+`cakupan import workforce FILE` and `cakupan import businesses FILE`.
 
 Exit 0 all good; 1 rows rejected (nothing imported unless --partial); 2 unreadable file.
 """
@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from cakupan.accounts.scope import SystemActor
+from cakupan.compliance.businesses import business_import
 from cakupan.coverage.workforce import workforce_import
 from cakupan.imports.models import Outcome
 from cakupan.imports.services.driver import ImportResult
@@ -40,7 +41,12 @@ class Command(CakupanCommand):
             "workforce", help="Working-population denominators (kode_wilayah,periode,...)."
         )
         workforce.add_argument("file", help="CSV or XLSX file.")
-        for p in (participants, employers, workforce):
+        businesses = sub.add_parser(
+            "businesses",
+            help="Businesses from the licensing system (OSS), matched to employers.",
+        )
+        businesses.add_argument("file", help="CSV or XLSX file.")
+        for p in (participants, employers, workforce, businesses):
             p.add_argument(
                 "--rejects", default=None, help="Where to write the rejects report (.csv or .xlsx)."
             )
@@ -73,6 +79,8 @@ class Command(CakupanCommand):
             )
         elif options["kind"] == "workforce":
             result = workforce_import(**common)
+        elif options["kind"] == "businesses":
+            result = business_import(**common)
         else:
             result = employer_import(**common)
         close()

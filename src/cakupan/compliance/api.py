@@ -1,0 +1,442 @@
+"""Licensing API: `GET /api/v1/compliance?nib=…` (or `npp=`, `npwp=`) — does this employer comply?
+
+For the licensing system (OSS) and the offices that issue business permits (PP 86/2013: an
+employer that does not register its workers may be refused permits). One indexed query on
+ComplianceStatus answers; the answer carries the employer's identifiers, status, reasons and
+worker counts, never a worker's NIK or name. Every call is audited in batches (audit.buffer) and
+rate-limited per token (compliance.ratelimit).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from cakupan.accounts.scope import in_scope, require_capability
+from cakupan.audit.buffer import audit_later
+from cakupan.compliance.certificates import certificate_claims
+from cakupan.compliance.models import STATUS_ORDER, ComplianceStatus, Status
+from cakupan.compliance.ratelimit import limiter
+from cakupan.compliance.signing import code_sign
+from cakupan.errors import CakupanError, OutOfScope
+from cakupan.identity import NIB_LENGTH, NPP_LENGTH, parse_nib, parse_npp, parse_npwp
+from cakupan.lib.masking import mask_nik
+
+router = Router(tags=["compliance"])
+
+STALE_DAYS = 45
+"""Data older than this many days is flagged `data_usang`: statuses are recomputed after each
+monthly registry import, so data past one missed cycle (30 days + a 15-day payment deadline)
+no longer says what the employer does now."""
+
+CERTIFICATE_VALID_DAYS = 90
+"""How long a certificate code stays valid; never longer than the data is fresh (STALE_DAYS)."""
+
+MAX_PARAMETER_LENGTH = 64
+"""Characters of one parameter read at most; a longer one is refused before it is parsed."""
+
+MAX_QUERY_STRING = 2048
+"""Characters of the whole query string read at most; a longer one is refused with 414."""
+
+LOOKUP_LIMIT = 50
+"""Rows read for one identifier: one per NPP of the business and period, newest period first."""
+
+CODE_CACHE_SIZE = 100_000
+"""Certificate codes kept per process, keyed by (row id, computed_at), so each is signed once."""
+
+DATA_AS_OF_SECONDS = 60
+"""How long a process reuses the newest `computed_at` it read (the age of a 'not registered')."""
+
+NOT_REGISTERED = "tidak_terdaftar"
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    Status.PWBD: ("Wajib daftar, belum terdaftar (PWBD)", "Obliged but not registered (PWBD)"),
+    Status.TUNGGAKAN: ("Menunggak iuran", "In arrears"),
+    Status.PDS_TK: (
+        "Sebagian pekerja belum terdaftar (PDS-TK)",
+        "Not all workers registered (PDS-TK)",
+    ),
+    Status.PDS_UPAH: (
+        "Upah dilaporkan lebih rendah (PDS-Upah)",
+        "Wages under-reported (PDS-Upah)",
+    ),
+    Status.PDS_PROGRAM: ("Program belum lengkap (PDS-Program)", "Programmes missing (PDS-Program)"),
+    Status.PATUH: ("Patuh", "Compliant"),
+    NOT_REGISTERED: (
+        "Tidak terdaftar di BPJS Ketenagakerjaan",
+        "Not registered with BPJS Ketenagakerjaan",
+    ),
+}
+"""Each status in Indonesian and English, as the answer's `status_label` and `status_label_en`."""
+
+_FIELDS = (
+    "id",
+    "periode",
+    "npp",
+    "nib",
+    "npwp",
+    "nama",
+    "kode_wilayah",
+    "kbli",
+    "skala",
+    "status",
+    "alasan",
+    "pekerja_terdaftar",
+    "pekerja_dilaporkan",
+    "computed_at",
+    "employer_id",
+    "business_id",
+)
+
+
+class TooLong(CakupanError):
+    kode = "permintaan_terlalu_panjang"
+    pesan = (
+        "Query string {panjang} karakter, paling banyak {batas}: kirim hanya satu dari nib, npp "
+        "atau npwp."
+    )
+    message = (
+        "The query string has {panjang} characters, at most {batas} are read: send only one of "
+        "nib, npp or npwp."
+    )
+    http_status = 414
+
+
+class KeyMissing(CakupanError):
+    kode = "masukan_tidak_valid"
+    pesan = "Kirim tepat satu dari nib, npp atau npwp; terkirim {jumlah}."
+    message = "Send exactly one of nib, npp or npwp; {jumlah} were sent."
+    http_status = 422
+
+
+class KeyInvalid(CakupanError):
+    """A malformed nib, npp or npwp. The value itself is never repeated back."""
+
+    http_status = 422
+    pesan = "{kolom}: {harus}; yang terkirim {panjang} karakter{bukan_angka_id}."
+    message = "{kolom}: {must}; {panjang} characters were sent{non_digits}."
+
+    def __init__(self, kode: str, **fields: Any) -> None:
+        self.kode = kode
+        super().__init__(**fields)
+
+
+class Reason(Schema):
+    kode: str
+    pesan: str
+    message: str
+
+
+class ComplianceOut(Schema):
+    terdaftar: bool = Field(description="Registered with BPJS Ketenagakerjaan (has an NPP)")
+    status: str = Field(
+        description="patuh, pds_program, pds_upah, pds_tk, tunggakan, pwbd, or "
+        "tidak_terdaftar when no employer or business has this identifier"
+    )
+    status_label: str
+    status_label_en: str
+    pesan: str
+    message: str
+    alasan: list[Reason]
+    periode: str | None = Field(description="The registry period (YYYY-MM) the status is for")
+    data_per: datetime | None = Field(description="When the status was computed")
+    umur_data_hari: int | None = Field(description="Whole days since data_per")
+    data_usang: bool = Field(description=f"data_per is more than {STALE_DAYS} days old")
+    berlaku_sampai: date | None = Field(description="Last day the answer and its code are valid")
+    kode_sertifikat: str | None = Field(description="Signed code; verify it at BPJS")
+    npp: str | None
+    nib: str | None
+    nama: str | None
+    kode_wilayah: str | None
+    pekerja_terdaftar: int | None = Field(description="Active workers registered (a count)")
+    pekerja_dilaporkan: int | None = Field(description="Workers declared to the licensing system")
+
+
+class ErrorOut(Schema):
+    kode: str
+    pesan: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------- parsing
+
+
+def _key_invalid(by: str, value: str) -> KeyInvalid:
+    """Why `value` is no `by`, stating its length and stray characters, never its text."""
+    non_digits = sum(1 for c in value if not (c.isascii() and c.isdigit()))
+    fields = {
+        "kolom": by,
+        "panjang": len(value),
+        "bukan_angka_id": f", {non_digits} di antaranya bukan angka" if non_digits else "",
+        "non_digits": f", {non_digits} of them not digits" if non_digits else "",
+    }
+    if by == "nib":
+        return KeyInvalid(
+            "nib_tidak_valid",
+            harus=f"NIB harus {NIB_LENGTH} angka tanpa tanda baca",
+            must=f"a NIB is {NIB_LENGTH} digits with no punctuation",
+            **fields,
+        )
+    if by == "npp":
+        return KeyInvalid(
+            "npp_tidak_valid",
+            harus=f"NPP harus {NPP_LENGTH} angka tanpa tanda baca",
+            must=f"an NPP is {NPP_LENGTH} digits with no punctuation",
+            **fields,
+        )
+    return KeyInvalid(
+        "npwp_tidak_valid",
+        harus="NPWP harus 15 atau 16 angka (boleh dengan titik, tanda hubung atau spasi)",
+        must="an NPWP is 15 or 16 digits (dots, dashes and spaces allowed)",
+        **fields,
+    )
+
+
+def compliance_key(nib: str | None, npp: str | None, npwp: str | None) -> tuple[str, str]:
+    """The one identifier asked for, as (`nib`|`npp`|`npwp`, its digits); raises a 422 error."""
+    given = [(by, v) for by, v in (("nib", nib), ("npp", npp), ("npwp", npwp)) if v]
+    if len(given) != 1:
+        raise KeyMissing(jumlah=len(given))
+    by, value = given[0]
+    if len(value) > MAX_PARAMETER_LENGTH:
+        raise _key_invalid(by, value)
+    try:
+        if by == "nib":
+            return by, parse_nib(value)
+        if by == "npp":
+            return by, parse_npp(value)
+        return by, parse_npwp(value)
+    except CakupanError as error:
+        invalid = _key_invalid(by, value)
+        if by == "npwp" and "alasan_id" in error.fields:
+            # python-stdnum's reason (length, check digit) names no input character.
+            invalid.fields["harus"] += f" ({error.fields['alasan_id']})"
+            invalid.fields["must"] += f" ({error.fields['reason']})"
+        raise invalid from None
+
+
+# ---------------------------------------------------------------------------------- answer
+
+_codes: dict[tuple[int, datetime], str] = {}
+_data_as_of: list[Any] = [None, 0.0]  # [newest computed_at, monotonic time read]
+
+
+def certificate_code(row: dict[str, Any]) -> str:
+    """The signed certificate code of one ComplianceStatus row, signed once per process."""
+    key = (row["id"], row["computed_at"])
+    code = _codes.get(key)
+    if code is None:
+        status = ComplianceStatus(**row)
+        code = code_sign(certificate_claims(status, valid_days=_valid_days()))
+        if len(_codes) >= CODE_CACHE_SIZE:
+            del _codes[next(iter(_codes))]
+        _codes[key] = code
+    return code
+
+
+def _valid_days() -> int:
+    return min(CERTIFICATE_VALID_DAYS, STALE_DAYS)
+
+
+def data_as_of() -> datetime | None:
+    """The newest `computed_at` of any status, re-read at most every DATA_AS_OF_SECONDS."""
+    now = time.monotonic()
+    if _data_as_of[0] is None or now - _data_as_of[1] > DATA_AS_OF_SECONDS:
+        newest = (
+            ComplianceStatus.objects.order_by("-computed_at")
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+        _data_as_of[:] = [newest, now]
+    return _data_as_of[0]
+
+
+def _age(computed_at: datetime | None, now: datetime) -> dict[str, Any]:
+    if computed_at is None:
+        return {"data_per": None, "umur_data_hari": None, "data_usang": True}
+    days = (now - computed_at).days
+    return {
+        "data_per": timezone.localtime(computed_at),
+        "umur_data_hari": days,
+        "data_usang": days > STALE_DAYS,
+    }
+
+
+def _status_rows(by: str, value: str) -> list[dict[str, Any]]:
+    """The newest period's rows for one identifier, worst status first: one indexed query."""
+    if by == "npwp":
+        # 16 digits starting with 0 are the old 15-digit NPWP with a leading 0 (PMK 112/2022).
+        forms = {value, value[1:]} if len(value) == 16 and value[0] == "0" else {value}
+        if len(value) == 15:
+            forms.add("0" + value)
+        rows = ComplianceStatus.objects.filter(npwp__in=sorted(forms))
+    else:
+        rows = ComplianceStatus.objects.filter(**{by: value})
+    found = list(rows.order_by("-periode", "-computed_at").values(*_FIELDS)[:LOOKUP_LIMIT])
+    if not found:
+        return []
+    newest = [r for r in found if r["periode"] == found[0]["periode"]]
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    newest.sort(key=lambda r: (rank.get(r["status"], len(rank)), r["npp"]))
+    return newest
+
+
+def not_registered_answer(by: str, value: str, now: datetime) -> dict[str, Any]:
+    """Neither a registered employer nor a business in the licensing list has this identifier."""
+    label, label_en = STATUS_LABELS[NOT_REGISTERED]
+    what, what_en = {
+        "nib": ("usaha dengan NIB", "business with NIB"),
+        "npp": ("pemberi kerja dengan NPP", "employer with NPP"),
+        "npwp": ("pemberi kerja atau usaha dengan NPWP ini", "employer or business with this NPWP"),
+    }[by]
+    shown = "" if by == "npwp" else f" {value}"
+    pesan = (
+        f"Tidak ada {what}{shown} yang terdaftar di BPJS Ketenagakerjaan atau tercatat dalam "
+        "daftar perizinan yang dimiliki Cakupan."
+    )
+    message = (
+        f"No {what_en}{shown} is registered with BPJS Ketenagakerjaan or listed in the licensing "
+        "data Cakupan holds."
+    )
+    return {
+        "terdaftar": False,
+        "status": NOT_REGISTERED,
+        "status_label": label,
+        "status_label_en": label_en,
+        "pesan": pesan,
+        "message": message,
+        "alasan": [{"kode": NOT_REGISTERED, "pesan": pesan, "message": message}],
+        "periode": None,
+        **_age(data_as_of(), now),
+        "berlaku_sampai": None,
+        "kode_sertifikat": None,
+        "npp": None,
+        "nib": value if by == "nib" else None,
+        "nama": None,
+        "kode_wilayah": None,
+        "pekerja_terdaftar": None,
+        "pekerja_dilaporkan": None,
+    }
+
+
+def status_answer(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The answer for one ComplianceStatus row (as values)."""
+    label, label_en = STATUS_LABELS.get(row["status"], (row["status"], row["status"]))
+    registered = bool(row["npp"])
+    who = f"NPP {row['npp']}" if registered else f"NIB {row['nib']}"
+    computed_at: datetime = row["computed_at"]
+    return {
+        "terdaftar": registered,
+        "status": row["status"],
+        "status_label": label,
+        "status_label_en": label_en,
+        "pesan": f"{row['nama']} ({who}): {label}, periode {row['periode']}.",
+        "message": f"{row['nama']} ({who}): {label_en}, period {row['periode']}.",
+        "alasan": row["alasan"],
+        "periode": row["periode"],
+        **_age(computed_at, now),
+        "berlaku_sampai": timezone.localtime(computed_at).date() + timedelta(days=_valid_days()),
+        "kode_sertifikat": certificate_code(row),
+        "npp": row["npp"] or None,
+        "nib": row["nib"] or None,
+        "nama": row["nama"],
+        "kode_wilayah": row["kode_wilayah"],
+        "pekerja_terdaftar": row["pekerja_terdaftar"] if registered else None,
+        "pekerja_dilaporkan": row["pekerja_dilaporkan"],
+    }
+
+
+def _audited_value(by: str, value: str) -> str:
+    """The identifier as the audit log keeps it: a 16-digit NPWP not starting with 0 is a
+    person's NIK (PMK 112/2022), so it is masked."""
+    if by == "npwp" and len(value) == 16 and value[0] != "0":
+        return mask_nik(value)
+    return value
+
+
+def _too_many(decision_retry_after: int, limit: int) -> HttpResponse:
+    response = JsonResponse(
+        {
+            "kode": "terlalu_banyak_permintaan",
+            "pesan": (
+                f"Terlalu banyak permintaan: paling banyak {limit} per menit untuk token ini. "
+                f"Coba lagi dalam {decision_retry_after} detik."
+            ),
+            "message": (
+                f"Too many requests: at most {limit} a minute for this token. "
+                f"Try again in {decision_retry_after} seconds."
+            ),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(decision_retry_after)
+    return response
+
+
+@router.get(
+    "",
+    response={200: ComplianceOut, 403: ErrorOut, 414: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Compliance of one employer or business, by NIB, NPP or NPWP",
+    description=(
+        "Exactly one of `nib` (13 digits), `npp` (8 digits) or `npwp` (15 or 16 digits). "
+        "Bearer token of a role with `compliance.check` (`licensing_client`). An identifier "
+        "nobody holds answers 200 with `status` `tidak_terdaftar`. "
+        f"`data_usang` is true when the data is over {STALE_DAYS} days old. Rate-limited per "
+        "token (429 with Retry-After)."
+    ),
+    openapi_extra={"parameters": [{"name": "nib", "in": "query", "example": "9120001234567"}]},
+)
+def compliance_check(
+    request: HttpRequest,
+    nib: str | None = None,
+    npp: str | None = None,
+    npwp: str | None = None,
+) -> Any:
+    actor = request.auth  # type: ignore[attr-defined]
+    by = next((b for b, v in (("nib", nib), ("npp", npp), ("npwp", npwp)) if v), None)
+    detail: dict[str, Any] = {"by": by}
+    row: dict[str, Any] | None = None  # the status answered, named in the audit entry
+    try:
+        require_capability(actor, "compliance.check")
+        decision = limiter.hit(f"{'t' if hasattr(actor, 'key_hash') else 'u'}{actor.pk}")
+        if not decision.allowed:
+            detail["status"] = "terlalu_banyak_permintaan"
+            return _too_many(decision.retry_after, decision.limit)
+        query_length = len(request.META.get("QUERY_STRING", ""))
+        if query_length > MAX_QUERY_STRING:
+            raise TooLong(panjang=query_length, batas=MAX_QUERY_STRING)
+        by, value = compliance_key(nib, npp, npwp)
+        detail["value"] = _audited_value(by, value)
+        now = timezone.now()
+        rows = _status_rows(by, value)
+        visible = [r for r in rows if in_scope(actor, r["kode_wilayah"])]
+        if rows and not visible:
+            raise OutOfScope(kode_wilayah=rows[0]["kode_wilayah"], lingkup=actor.region_code)
+        if not visible:
+            detail["status"] = NOT_REGISTERED
+            return not_registered_answer(by, value, now)
+        row = visible[0]
+        detail["status"] = row["status"]
+        detail["periode"] = row["periode"]
+        answer = status_answer(row, now)
+        detail["data_usang"] = answer["data_usang"]
+        return answer
+    except CakupanError as error:
+        detail["status"] = error.kode
+        raise
+    finally:
+        audit_later(
+            actor=actor,
+            action="compliance.check",
+            target_type="compliance.compliancestatus" if row else "",
+            target_id=str(row["id"]) if row else "",
+            target_label=f"{row['periode']} {row['npp'] or row['nib']}" if row else "",
+            request=request,
+            detail=detail,
+            region_code=row["kode_wilayah"] if row else None,
+        )
