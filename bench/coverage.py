@@ -18,7 +18,11 @@ warm-up: facts_refresh("2023-12") (the refresh after an import), the village-lev
 of Bali (coverage_table, 716 villages, with and without a comparison period), the dashboard page
 and its map data through Django's test client, and, as a reference, the same aggregation done by
 DuckDB over the same 2023-12 membership rows loaded into its own table (the load is not timed).
-Prints one table: step | SQLite | PostgreSQL | target.
+Prints one table: step | SQLite | PostgreSQL | target; with --explain (or when the refresh misses
+its target) also the plan of each refresh statement (EXPLAIN ANALYZE on PostgreSQL).
+
+Duration on 2 cores: about 4 min per engine at 1M; at 10M expect about 45 min for PostgreSQL,
+almost all of it the two imports. --keep leaves the databases and files for a closer look.
 """
 
 from __future__ import annotations
@@ -673,7 +677,7 @@ def report_rows(r: dict[str, Any], n: int) -> list[tuple[str, str, str]]:
     )
     s = r["server"]
     add(
-        "active participants (2022-12 / 2023-12); facts rows",
+        "active participants 2022-12 / 2023-12 (snapshots); facts rows",
         f"{s['active'].get(PERIODS[0], 0):,} / {s['active'].get(PERIOD, 0):,}; {d['fact_rows']:,}",
     )
     start, end = r["load_average"]

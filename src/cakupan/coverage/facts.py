@@ -12,8 +12,10 @@ It runs inside the caller's transaction: a killed import leaves registry and fac
 
 from __future__ import annotations
 
+import calendar
 import time
 from collections.abc import Callable
+from datetime import date
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -34,19 +36,19 @@ _STAGE = "coverage_fact_stage"
 
 
 def _age_band_sql(year: int, month: int) -> str:
-    """Age band at the end of the period from `tanggal_lahir`, as SQL for either engine."""
-    if connection.vendor == "postgresql":
-        by, bm = "EXTRACT(YEAR FROM tanggal_lahir)::int", "EXTRACT(MONTH FROM tanggal_lahir)::int"
-    else:
-        by = "CAST(substr(tanggal_lahir, 1, 4) AS INTEGER)"
-        bm = "CAST(substr(tanggal_lahir, 6, 2) AS INTEGER)"
-    # Born in a later month of the year than the period's: the birthday is still to come.
-    age = f"({year} - {by} - CASE WHEN {bm} > {month} THEN 1 ELSE 0 END)"
-    return (
-        f"CASE WHEN tanggal_lahir IS NULL THEN '?' WHEN {age} < 20 THEN '<20' "
-        f"WHEN {age} < 30 THEN '20-29' WHEN {age} < 40 THEN '30-39' "
-        f"WHEN {age} < 50 THEN '40-49' WHEN {age} < 60 THEN '50-59' ELSE '60+' END"
-    )
+    """Age band at the end of the period from `tanggal_lahir`, as SQL for either engine.
+
+    Age at the period's last day D is below k exactly when the person was born after the last
+    day of the same month k years earlier: plain date comparisons, no per-row arithmetic.
+    """
+
+    def born_after(k: int) -> str:
+        y = year - k
+        return f"'{date(y, month, calendar.monthrange(y, month)[1]).isoformat()}'"
+
+    bands = [(20, "<20"), (30, "20-29"), (40, "30-39"), (50, "40-49"), (60, "50-59")]
+    whens = " ".join(f"WHEN tanggal_lahir > {born_after(k)} THEN '{label}'" for k, label in bands)
+    return f"CASE WHEN tanggal_lahir IS NULL THEN '?' {whens} ELSE '60+' END"
 
 
 def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> CoverageSnapshot:
@@ -55,6 +57,9 @@ def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> 
     started = time.monotonic()
     fact = CoverageFact._meta.db_table
     with transaction.atomic(), connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            # Group in memory (a hash aggregate) rather than a sort spilled to disk.
+            c.execute("SET LOCAL work_mem = '64MB'")
         c.execute(f"DROP TABLE IF EXISTS {_STAGE}")
         c.execute(
             f"""CREATE TEMPORARY TABLE {_STAGE} AS

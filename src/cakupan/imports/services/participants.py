@@ -365,6 +365,10 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
             )
             removed = c.rowcount
             lap("hapus")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ANALYZE registry_membership")  # fresh statistics for the plans below
+        lap("analyze")
     facts_refresh(periode)
     lap("fakta_cakupan")
     status_refresh(periode)
