@@ -5,6 +5,7 @@ from django.urls import include, path
 from cakupan.api import api
 from cakupan.audit import views as audit_views
 from cakupan.compliance import views as compliance_views
+from cakupan.compliance import views_matching as compliance_matching_views
 from cakupan.coverage import views as coverage_views
 from cakupan.imports import views as import_views
 from cakupan.jobs import views as job_views
@@ -25,7 +26,10 @@ urlpatterns = [
     path("kepatuhan/", compliance_views.compliance, name="compliance"),
     path("kepatuhan/peta.geojson", compliance_views.compliance_map, name="compliance_map"),
     path("kepatuhan/ekspor/", compliance_views.compliance_export, name="compliance_export"),
-    path("kepatuhan/<int:status_id>/", compliance_views.compliance_detail, name="compliance_detail"),
+    path("kepatuhan/pencocokan/", compliance_matching_views.match_queue, name="match_queue"),
+    path(
+        "kepatuhan/<int:status_id>/", compliance_views.compliance_detail, name="compliance_detail"
+    ),
     path("cakupan/peta.geojson", coverage_views.coverage_map, name="coverage_map"),
     path("cakupan/laporan.pdf", coverage_views.coverage_report, name="coverage_report"),
     path("cakupan/definisi/", coverage_views.reconciliation, name="coverage_reconciliation"),

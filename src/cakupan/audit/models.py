@@ -38,6 +38,12 @@ class AuditEntry(models.Model):
         "token.denied": _("Token refused"),
         "score.change": _("Score change"),
         "job.run": _("Background job"),
+        "published_figure.add": _("Published figure added"),
+        "compliance.follow_up": _("Compliance follow-up"),
+        "compliance.check": _("Licensing check"),
+        "business_match.accept": _("Business match accepted"),
+        "business_match.reject": _("Business match rejected"),
+        "certificate.issue": _("Certificate issued"),
     }
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -9,18 +9,28 @@ rate-limited per token (compliance.ratelimit).
 
 from __future__ import annotations
 
+import json
+import math
 import time
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from ninja import Field, Router, Schema
 
+from cakupan.accounts.auth import PeopleSessionAuth, TokenAuth
+from cakupan.accounts.models import ApiToken
 from cakupan.accounts.scope import in_scope, require_capability
+from cakupan.accounts.services import TOKEN_PREFIX, token_authenticate, token_hash
 from cakupan.audit.buffer import audit_later
-from cakupan.compliance.certificates import certificate_claims
-from cakupan.compliance.models import STATUS_ORDER, ComplianceStatus, Status
+from cakupan.compliance.certificates import STATUS_WORDS, _compact, certificate_claims
+from cakupan.compliance.models import STATUS_ORDER, ComplianceStatus
 from cakupan.compliance.ratelimit import limiter
 from cakupan.compliance.signing import code_sign
 from cakupan.errors import CakupanError, OutOfScope
@@ -55,24 +65,14 @@ DATA_AS_OF_SECONDS = 60
 NOT_REGISTERED = "tidak_terdaftar"
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    Status.PWBD: ("Wajib daftar, belum terdaftar (PWBD)", "Obliged but not registered (PWBD)"),
-    Status.TUNGGAKAN: ("Menunggak iuran", "In arrears"),
-    Status.PDS_TK: (
-        "Sebagian pekerja belum terdaftar (PDS-TK)",
-        "Not all workers registered (PDS-TK)",
-    ),
-    Status.PDS_UPAH: (
-        "Upah dilaporkan lebih rendah (PDS-Upah)",
-        "Wages under-reported (PDS-Upah)",
-    ),
-    Status.PDS_PROGRAM: ("Program belum lengkap (PDS-Program)", "Programmes missing (PDS-Program)"),
-    Status.PATUH: ("Patuh", "Compliant"),
+    **STATUS_WORDS,
     NOT_REGISTERED: (
         "Tidak terdaftar di BPJS Ketenagakerjaan",
         "Not registered with BPJS Ketenagakerjaan",
     ),
 }
-"""Each status in Indonesian and English, as the answer's `status_label` and `status_label_en`."""
+"""Each status in Indonesian and English (the certificates' words), as the answer's
+`status_label` and `status_label_en`."""
 
 _FIELDS = (
     "id",
@@ -163,6 +163,57 @@ class ErrorOut(Schema):
     message: str
 
 
+# ---------------------------------------------------------------------------------- auth
+
+TOKEN_CACHE_SECONDS = 5.0
+"""How long a process trusts a token it has looked up: a revoked token is refused by every
+process within this many seconds."""
+
+LAST_USED_EVERY_SECONDS = 60.0
+"""A token's `last_used_at` is written at most this often per process, not on every call."""
+
+
+class LicensingTokenAuth(TokenAuth):
+    """TokenAuth for a hot endpoint: per process, a token hash → token answer (a miss included)
+    is kept TOKEN_CACHE_SECONDS, and `last_used_at` is written once per LAST_USED_EVERY_SECONDS.
+
+    TokenAuth reads the token and writes `last_used_at` on every call: two queries, one a commit,
+    which cost the licensing API more than its own answer.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.clock = clock
+        self._tokens: dict[str, tuple[ApiToken | None, float]] = {}
+        self._used: dict[int, float] = {}
+
+    def forget(self) -> None:
+        """Drop every cached token (tests; after a revocation in this process)."""
+        self._tokens.clear()
+        self._used.clear()
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        if not token.startswith(TOKEN_PREFIX):
+            return None
+        digest = token_hash(token)
+        now = self.clock()
+        cached = self._tokens.get(digest)
+        if cached is None or cached[1] <= now:
+            if len(self._tokens) >= 10_000:
+                self._tokens.clear()
+            cached = self._tokens[digest] = (token_authenticate(token), now + TOKEN_CACHE_SECONDS)
+        found = cached[0]
+        if found is not None and now - self._used.get(found.pk, -math.inf) >= (
+            LAST_USED_EVERY_SECONDS
+        ):
+            self._used[found.pk] = now
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        return found
+
+
+licensing_auth = LicensingTokenAuth()
+
+
 # ---------------------------------------------------------------------------------- parsing
 
 
@@ -223,16 +274,24 @@ def compliance_key(nib: str | None, npp: str | None, npwp: str | None) -> tuple[
 # ---------------------------------------------------------------------------------- answer
 
 _codes: dict[tuple[int, datetime], str] = {}
-_data_as_of: list[Any] = [None, 0.0]  # [newest computed_at, monotonic time read]
+_data_as_of: list[Any] = [None, None]  # [newest computed_at, monotonic time it was read]
 
 
 def certificate_code(row: dict[str, Any]) -> str:
-    """The signed certificate code of one ComplianceStatus row, signed once per process."""
+    """The signed certificate code of one ComplianceStatus row (as values), signed once per process.
+
+    Issued as of the day the status was computed and valid for `_valid_days()` from then, so the
+    code's `valid_until` is the answer's `berlaku_sampai`, and `certificate_verify` accepts it.
+    """
     key = (row["id"], row["computed_at"])
     code = _codes.get(key)
     if code is None:
-        status = ComplianceStatus(**row)
-        code = code_sign(certificate_claims(status, valid_days=_valid_days()))
+        claims = certificate_claims(
+            ComplianceStatus(**row),
+            valid_days=_valid_days(),
+            today=timezone.localdate(row["computed_at"]),
+        )
+        code = code_sign(_compact(claims))
         if len(_codes) >= CODE_CACHE_SIZE:
             del _codes[next(iter(_codes))]
         _codes[key] = code
@@ -244,15 +303,18 @@ def _valid_days() -> int:
 
 
 def data_as_of() -> datetime | None:
-    """The newest `computed_at` of any status, re-read at most every DATA_AS_OF_SECONDS."""
+    """When the newest period's statuses were computed, re-read at most every
+    DATA_AS_OF_SECONDS; two index lookups (status_refresh stamps a whole period at once)."""
     now = time.monotonic()
-    if _data_as_of[0] is None or now - _data_as_of[1] > DATA_AS_OF_SECONDS:
-        newest = (
-            ComplianceStatus.objects.order_by("-computed_at")
-            .values_list("computed_at", flat=True)
-            .first()
+    if _data_as_of[1] is None or now - _data_as_of[1] > DATA_AS_OF_SECONDS:
+        rows = ComplianceStatus.objects.order_by()
+        newest_period = rows.aggregate(newest=Max("periode"))["newest"]
+        computed_at = (
+            rows.filter(periode=newest_period).values_list("computed_at", flat=True)[:1]
+            if newest_period
+            else []
         )
-        _data_as_of[:] = [newest, now]
+        _data_as_of[:] = [next(iter(computed_at), None), now]
     return _data_as_of[0]
 
 
@@ -267,23 +329,60 @@ def _age(computed_at: datetime | None, now: datetime) -> dict[str, Any]:
     }
 
 
+_sql: dict[tuple[str, str, int], str] = {}
+
+
+def _lookup_sql(by: str, count: int) -> str:
+    """SELECT of `_FIELDS` for `count` values of column `by`, newest period first; built once per
+    process. Hand-written because compiling the ORM query cost more than running it."""
+    key = (connection.vendor, by, count)
+    sql = _sql.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(ComplianceStatus._meta.get_field(f).column) for f in _FIELDS)
+        where = f"{quote(by)} IN ({', '.join(['%s'] * count)})"
+        sql = _sql[key] = (
+            f"SELECT {columns} FROM {quote(ComplianceStatus._meta.db_table)} WHERE {where} "
+            f"ORDER BY {quote('periode')} DESC, {quote('computed_at')} DESC LIMIT {LOOKUP_LIMIT}"
+        )
+    return sql
+
+
+def _from_db(values: tuple[Any, ...]) -> dict[str, Any]:
+    """One fetched row as the ORM's `.values()` would give it (JSON decoded, aware datetime)."""
+    row = dict(zip(_FIELDS, values, strict=True))
+    if isinstance(row["alasan"], str):
+        row["alasan"] = json.loads(row["alasan"])
+    computed_at = row["computed_at"]
+    if isinstance(computed_at, str):
+        computed_at = parse_datetime(computed_at)
+    if timezone.is_naive(computed_at):
+        computed_at = timezone.make_aware(computed_at, UTC)
+    row["computed_at"] = computed_at
+    return row
+
+
 def _status_rows(by: str, value: str) -> list[dict[str, Any]]:
-    """The newest period's rows for one identifier, worst status first: one indexed query."""
+    """The newest period's rows for one identifier, registered employers only if there are any,
+    worst status first: one indexed query."""
+    values = [value]
     if by == "npwp":
         # 16 digits starting with 0 are the old 15-digit NPWP with a leading 0 (PMK 112/2022).
-        forms = {value, value[1:]} if len(value) == 16 and value[0] == "0" else {value}
-        if len(value) == 15:
-            forms.add("0" + value)
-        rows = ComplianceStatus.objects.filter(npwp__in=sorted(forms))
-    else:
-        rows = ComplianceStatus.objects.filter(**{by: value})
-    found = list(rows.order_by("-periode", "-computed_at").values(*_FIELDS)[:LOOKUP_LIMIT])
+        if len(value) == 16 and value[0] == "0":
+            values.append(value[1:])
+        elif len(value) == 15:
+            values.append("0" + value)
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(by, len(values)), values)
+        found = [_from_db(r) for r in cursor.fetchall()]
     if not found:
         return []
     newest = [r for r in found if r["periode"] == found[0]["periode"]]
+    # A registered employer speaks for its NIB even where the licensing list still has the
+    # business unmatched (a `pwbd` row of the same NIB): registration is what the check asks.
+    registered = [r for r in newest if r["npp"]]
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    newest.sort(key=lambda r: (rank.get(r["status"], len(rank)), r["npp"]))
-    return newest
+    return sorted(registered or newest, key=lambda r: (rank.get(r["status"], len(rank)), r["npp"]))
 
 
 def not_registered_answer(by: str, value: str, now: datetime) -> dict[str, Any]:
@@ -340,7 +439,7 @@ def status_answer(row: dict[str, Any], now: datetime) -> dict[str, Any]:
         "alasan": row["alasan"],
         "periode": row["periode"],
         **_age(computed_at, now),
-        "berlaku_sampai": timezone.localtime(computed_at).date() + timedelta(days=_valid_days()),
+        "berlaku_sampai": timezone.localdate(computed_at) + timedelta(days=_valid_days()),
         "kode_sertifikat": certificate_code(row),
         "npp": row["npp"] or None,
         "nib": row["nib"] or None,
@@ -357,6 +456,14 @@ def _audited_value(by: str, value: str) -> str:
     if by == "npwp" and len(value) == 16 and value[0] != "0":
         return mask_nik(value)
     return value
+
+
+def _json(answer: dict[str, Any]) -> HttpResponse:
+    """A 200 answer rendered directly: the same JSON as ComplianceOut (a test holds them
+    together), without validating our own output on every call."""
+    return HttpResponse(
+        json.dumps(answer, cls=DjangoJSONEncoder), content_type="application/json; charset=utf-8"
+    )
 
 
 def _too_many(decision_retry_after: int, limit: int) -> HttpResponse:
@@ -380,6 +487,7 @@ def _too_many(decision_retry_after: int, limit: int) -> HttpResponse:
 
 @router.get(
     "",
+    auth=[licensing_auth, PeopleSessionAuth()],
     response={200: ComplianceOut, 403: ErrorOut, 414: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Compliance of one employer or business, by NIB, NPP or NPWP",
     description=(
@@ -419,13 +527,13 @@ def compliance_check(
             raise OutOfScope(kode_wilayah=rows[0]["kode_wilayah"], lingkup=actor.region_code)
         if not visible:
             detail["status"] = NOT_REGISTERED
-            return not_registered_answer(by, value, now)
+            return _json(not_registered_answer(by, value, now))
         row = visible[0]
         detail["status"] = row["status"]
         detail["periode"] = row["periode"]
         answer = status_answer(row, now)
         detail["data_usang"] = answer["data_usang"]
-        return answer
+        return _json(answer)
     except CakupanError as error:
         detail["status"] = error.kode
         raise

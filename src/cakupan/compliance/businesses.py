@@ -14,6 +14,7 @@ from django.utils import timezone
 from cakupan.accounts.scope import Actor, in_scope, require_capability
 from cakupan.compliance.matching import business_match
 from cakupan.compliance.models import Business
+from cakupan.compliance.status import status_refresh
 from cakupan.errors import CakupanError
 from cakupan.identity import parse_nib, parse_npwp
 from cakupan.imports.services.cells import parse_choice, region_unknown, required
@@ -181,7 +182,8 @@ def _merge(staging: Staging) -> dict[str, Any]:
         )
         c.execute(f"SELECT b.id FROM {table} b JOIN {staging.name} s ON s.nib = b.nib")
         ids = [r[0] for r in c.fetchall()]
-    return {"pencocokan": business_match(business_ids=ids)}
+    matched = business_match(business_ids=ids)
+    return {"pencocokan": matched, "kepatuhan": status_refresh()}
 
 
 BUSINESSES = FileKind(

@@ -5,7 +5,7 @@ Ketenagakerjaan (by NPP), and the staff's decisions on the uncertain pairs.
 1. a pair staff accepted earlier (kept as "manual");
 2. NIB equal to the employer's NIB ("nib", score 1.0);
 3. NPWP equal to the employer's NPWP, a 15-digit (old) NPWP being equal to "0" + those 15 digits,
-   the 16-digit form of PMK 112/2022 ("npwp", score 1.0);
+   the 16-digit form of PMK-112/PMK.03/2022 ("npwp", score 1.0);
 4. name and place within the same regency (first 5 characters of `kode_wilayah`), scored 0–1:
        0.80 × name similarity (rapidfuzz token_sort_ratio of the names without legal forms)
      + 0.10 × token-set similarity of the business's name and address with the employer's name
@@ -15,7 +15,9 @@ Ketenagakerjaan (by NPP), and the staff's decisions on the uncertain pairs.
    scores ≥ REVIEW (0.75), and ambiguous winners, become candidates for review (the best 3).
 
 Steps 1–3 are single UPDATE statements with correlated subqueries on indexed columns; step 4 runs
-rapidfuzz's `process.extract` for each business against its regency's employers only.
+rapidfuzz's `process.extract` for each business against its regency's employers only (`cdist`
+needs numpy, which Cakupan does not install), with a score cutoff below which no pair can reach
+REVIEW, so only near names are scored in Python.
 """
 
 from __future__ import annotations
@@ -83,15 +85,33 @@ _INITIALS = re.compile(r"\b([A-Za-z])\.\s*(?=[A-Za-z]\b)")  # "P.T." → "PT.", 
 _B = Business._meta.db_table
 _E = Employer._meta.db_table
 _C = MatchCandidate._meta.db_table
-_PREFER = "CASE WHEN substr(e.kode_wilayah, 1, 5) = substr(b.kode_wilayah, 1, 5) THEN 0 ELSE 1 END"
-_BY_NIB = f"SELECT e.id FROM {_E} e WHERE e.nib = b.nib ORDER BY {_PREFER}, e.npp LIMIT 1"
+_SAME_REGENCY = "substr(e.kode_wilayah, 1, 5) = substr(b.kode_wilayah, 1, 5)"
+
+
+def _first_employer(condition: str) -> str:
+    """The id of the employer meeting `condition` (on `e` and the business `b`), one in the
+    business's regency first, then the lowest NPP. (SQLite refuses outer columns in a subquery's
+    ORDER BY, hence two subqueries.)"""
+    pick = f"SELECT e.id FROM {_E} e WHERE {condition}"
+    return (
+        f"coalesce(({pick} AND {_SAME_REGENCY} ORDER BY e.npp LIMIT 1), "
+        f"({pick} ORDER BY e.npp LIMIT 1))"
+    )
+
+
+_NIB_EQUAL = "e.nib = b.nib"
 # Indexed equality on the employer's NPWP (stored as digits by the employer import): the business's
 # NPWP itself, its 16-digit form "0" + 15 digits, or the 15 digits of a 16-digit form with a 0.
-_BY_NPWP = (
-    f"SELECT e.id FROM {_E} e WHERE b.npwp <> '' AND e.npwp IN (b.npwp, '0' || b.npwp, "
-    "CASE WHEN length(b.npwp) = 16 AND substr(b.npwp, 1, 1) = '0' THEN substr(b.npwp, 2) END) "
-    f"ORDER BY {_PREFER}, e.npp LIMIT 1"
+_NPWP_EQUAL = (
+    "b.npwp <> '' AND e.npwp IN (b.npwp, '0' || b.npwp, "
+    "CASE WHEN length(b.npwp) = 16 AND substr(b.npwp, 1, 1) = '0' THEN substr(b.npwp, 2) END)"
 )
+_BY_NIB = _first_employer(_NIB_EQUAL)
+_BY_NPWP = _first_employer(_NPWP_EQUAL)
+_HAS_NIB = f"EXISTS (SELECT 1 FROM {_E} e WHERE {_NIB_EQUAL})"
+# A scalar subquery, not EXISTS: PostgreSQL turns EXISTS over `IN (outer values)` into a nested
+# loop over every employer, but runs this one as an index lookup per business.
+_HAS_NPWP = f"(SELECT e.id FROM {_E} e WHERE {_NPWP_EQUAL} LIMIT 1) IS NOT NULL"
 _ACCEPTED = (
     f"SELECT c.{{col}} FROM {_C} c WHERE c.business_id = b.id AND c.state = 'diterima' "
     "ORDER BY c.decided_at DESC, c.id DESC LIMIT 1"
@@ -143,11 +163,28 @@ def place_score(business_code: str, employer_code: str) -> float:
     return 0.0
 
 
+def sorted_words(name: str) -> str:
+    """A name's words in alphabetical order: `fuzz.ratio` of two of these is `token_sort_ratio`
+    of the names, without sorting again for every comparison."""
+    return " ".join(sorted(name.split()))
+
+
 def pair_score(
-    *, name: str, form: str, words: str, code: str, e_name: str, e_form: str, e_code: str
+    *,
+    name: str,
+    form: str,
+    words: str,
+    code: str,
+    e_name: str,
+    e_form: str,
+    e_code: str,
+    similarity: float | None = None,
 ) -> float:
-    """The name-and-place score of one pair, 0–1 (module docstring), rounded to 4 decimals."""
-    n = fuzz.token_sort_ratio(name, e_name) / 100
+    """The name-and-place score of one pair, 0–1 (module docstring), rounded to 4 decimals.
+    `similarity`: the names' token_sort_ratio (0–100) when already computed."""
+    if similarity is None:
+        similarity = fuzz.token_sort_ratio(name, e_name)
+    n = similarity / 100
     t = fuzz.token_set_ratio(f"{name} {words}".strip(), e_name) / 100
     score = W_NAME * n + W_TOKENS * t + W_PLACE * place_score(code, e_code)
     if form and e_form and form != e_form:
@@ -161,6 +198,7 @@ class _Block:
 
     ids: list[int] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    sorted_names: list[str] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     nibs: list[str] = field(default_factory=list)
@@ -192,18 +230,18 @@ def _match_exact(where: str, params: list[Any], now: Any) -> None:
             [now, *params],
         )
         c.execute(
-            f"""UPDATE {_B} AS b SET employer_id = ({_BY_NIB}), cocok_metode = 'nib',
+            f"""UPDATE {_B} AS b SET employer_id = {_BY_NIB}, cocok_metode = 'nib',
                     cocok_skor = 1.0, updated_at = %s
-                WHERE {where} AND {_OPEN} AND EXISTS ({_BY_NIB})
-                  AND NOT (b.cocok_metode = 'nib' AND coalesce(b.employer_id, 0) = ({_BY_NIB}))""",
+                WHERE {where} AND {_OPEN} AND {_HAS_NIB}
+                  AND NOT (b.cocok_metode = 'nib' AND coalesce(b.employer_id, 0) = {_BY_NIB})""",
             [now, *params],
         )
         c.execute(
-            f"""UPDATE {_B} AS b SET employer_id = ({_BY_NPWP}), cocok_metode = 'npwp',
+            f"""UPDATE {_B} AS b SET employer_id = {_BY_NPWP}, cocok_metode = 'npwp',
                     cocok_skor = 1.0, updated_at = %s
-                WHERE {where} AND {_OPEN} AND NOT EXISTS ({_BY_NIB}) AND EXISTS ({_BY_NPWP})
+                WHERE {where} AND {_OPEN} AND NOT {_HAS_NIB} AND {_HAS_NPWP}
                   AND NOT (b.cocok_metode = 'npwp'
-                           AND coalesce(b.employer_id, 0) = ({_BY_NPWP}))""",
+                           AND coalesce(b.employer_id, 0) = {_BY_NPWP})""",
             [now, *params],
         )
 
@@ -218,8 +256,8 @@ def _fuzzy_pages(where: str, params: list[Any]) -> Iterator[list[tuple[Any, ...]
                 f"""SELECT b.id, b.nib, b.nama, b.alamat, b.kode_wilayah, b.employer_id,
                            b.cocok_metode, b.cocok_skor
                     FROM {_B} b
-                    WHERE {where} AND {_OPEN} AND NOT EXISTS ({_BY_NIB})
-                      AND NOT EXISTS ({_BY_NPWP}) AND b.id > %s
+                    WHERE {where} AND {_OPEN} AND NOT {_HAS_NIB}
+                      AND NOT {_HAS_NPWP} AND b.id > %s
                     ORDER BY b.id LIMIT %s""",
                 [*params, last, CHUNK],
             )
@@ -250,6 +288,7 @@ def _load_blocks(blocks: dict[str, _Block], regencies: set[str]) -> None:
         block = blocks[regency]
         block.ids.append(eid)
         block.names.append(name)
+        block.sorted_names.append(sorted_words(name))
         block.forms.append(form)
         block.codes.append(code)
         block.nibs.append(nib)
@@ -265,15 +304,15 @@ def _rank(
         return []
     words = address_words(alamat)
     hits = process.extract(
-        name,
-        block.names,
-        scorer=fuzz.token_sort_ratio,
+        sorted_words(name),
+        block.sorted_names,
+        scorer=fuzz.ratio,
         processor=None,
         score_cutoff=NAME_FLOOR * 100,
         limit=None,
     )
     ranked = []
-    for _, _, i in hits:
+    for _, similarity, i in hits:
         eid = block.ids[i]
         # A different NIB on the employer is a different business in OSS; a rejected pair stays so.
         if (block.nibs[i] and block.nibs[i] != nib) or (bid, eid) in rejected:
@@ -286,6 +325,7 @@ def _rank(
             e_name=block.names[i],
             e_form=block.forms[i],
             e_code=block.codes[i],
+            similarity=similarity,
         )
         if score >= REVIEW:
             ranked.append((score, eid))
@@ -400,6 +440,11 @@ def business_match(*, business_ids: Iterable[int] | None = None) -> dict[str, in
     now = timezone.now()
     blocks: dict[str, _Block] = {}
     totals = dict.fromkeys(RESULT_KEYS, 0)
+    if connection.vendor == "postgresql":
+        # The correlated subqueries look expensive to the planner, which then JIT-compiles each
+        # statement (~0.6 s apiece, longer than running it); index lookups gain nothing from it.
+        with connection.cursor() as c:
+            c.execute("SET LOCAL jit = off")
     for where, params in _scopes(business_ids):
         _match_exact(where, params, now)
         _match_fuzzy(where, params, now, blocks)

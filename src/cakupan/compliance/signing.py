@@ -203,6 +203,23 @@ def _keys() -> dict[str, Ed25519PrivateKey]:
     return _ring.load()
 
 
+def _publish(tmp: Path, path: Path, pem: bytes) -> None:
+    """Give the written key file `tmp` its final name `path`, failing if `path` exists. A hard
+    link is atomic; where the file system has none, create `path` exclusively and write it."""
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def _key_create() -> str:
     """Write a new private key under the next key id (mode 0600); returns its kid. Safe against
     another process creating a key at the same moment: the file appears whole or not at all."""
@@ -224,7 +241,7 @@ def _key_create() -> str:
             existing = {p.name[: -len(KEY_SUFFIX)] for p in folder.glob(f"*{KEY_SUFFIX}")}
             kid = _next_kid({k for k in existing if KID_RE.match(k)}, timezone.localdate())
             try:
-                os.link(tmp, folder / f"{kid}{KEY_SUFFIX}")
+                _publish(tmp, folder / f"{kid}{KEY_SUFFIX}", pem)
             except FileExistsError:
                 continue
             logger.info("signing key %s created in %s", kid, folder)

@@ -92,6 +92,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "query": query,
             "map_url": f"{reverse('compliance_map')}?{query}",
             "can_export": user.can("compliance.followup") or user.can("coverage.export"),  # type: ignore[union-attr]
+            "can_follow_up": user.can("compliance.followup"),  # type: ignore[union-attr]
         },
     )
 

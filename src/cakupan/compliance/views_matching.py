@@ -39,9 +39,7 @@ def match_queue(request: HttpRequest) -> HttpResponse:
         candidate = queue.filter(pk=form.cleaned_data["candidate"]).first()
         if candidate is None:
             number = form.cleaned_data["candidate"]
-            raise NotFound(
-                apa=f"Pasangan menunggu #{number}", what=f"Waiting pair #{number}"
-            )
+            raise NotFound(apa=f"Pasangan menunggu #{number}", what=f"Waiting pair #{number}")
         accept = form.cleaned_data["keputusan"] == "terima"
         candidate_decide(candidate=candidate, accept=accept, acting_user=user)  # type: ignore[arg-type]
         if accept:
