@@ -1005,3 +1005,54 @@ def demo_load(
         "participants": done,
         "memberships": memberships,
     }
+
+
+def demo_businesses_load(*, seed: int = 2023, periode: str = "2023-12") -> int:
+    """The licensing system's business list for the demo: most employers under their own NIB
+    (a tenth declaring more workers than they registered: PDS-TK), some known only by NPWP or
+    by name, and one unregistered business with workers for every twenty employers (PWBD)."""
+    from django.db.models import Count
+
+    from cakupan.compliance.models import Business
+
+    rng = random.Random(seed + 1)
+    workers = dict(
+        Membership.objects.filter(periode=periode, bulan_iuran_terakhir__gte=periode)
+        .exclude(employer_id=None)
+        .values_list("employer_id")
+        .annotate(n=Count("id"))
+    )
+    businesses = []
+    for e in Employer.objects.order_by("npp"):
+        registered = workers.get(e.pk, 0)
+        declared = registered + (rng.randint(1, 8) if rng.random() < 0.1 else 0)
+        nib = e.nib if rng.random() < 0.92 else f"{rng.randint(10**12, 10**13 - 1)}"
+        businesses.append(
+            Business(
+                nib=nib,
+                npwp=e.npwp,
+                nama=e.nama,
+                alamat=f"Jl. Raya {e.nama.split()[-2] if len(e.nama.split()) > 2 else 'Bali'}",
+                kode_wilayah=e.kode_wilayah,
+                kbli=e.kbli,
+                skala=e.skala,
+                jumlah_pekerja=declared,
+            )
+        )
+    villages = list(Employer.objects.values_list("kode_wilayah", flat=True))
+    for i in range(max(5, len(businesses) // 20)):
+        businesses.append(
+            Business(
+                nib=f"{9130000000000 + i:013d}",
+                nama=f"UD {rng.choice(NAME_WORDS)} {rng.choice(NAME_WORDS)} {i + 1}",
+                alamat="Jl. Desa",
+                kode_wilayah=rng.choice(villages),
+                kbli=rng.choice(["56101", "47111", "01111", "03111"]),
+                skala=rng.choice(["mikro", "kecil"]),
+                jumlah_pekerja=rng.randint(2, 40),
+            )
+        )
+    seen: set[str] = set()
+    unique = [b for b in businesses if not (b.nib in seen or seen.add(b.nib))]
+    Business.objects.bulk_create(unique, batch_size=BATCH)
+    return len(unique)

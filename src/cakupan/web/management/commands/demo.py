@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import transaction
 
+from cakupan.compliance.matching import business_match
 from cakupan.compliance.status import status_refresh
 from cakupan.coverage.facts import facts_refresh_all
 from cakupan.coverage.workforce import workforce_estimate_all
-from cakupan.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from cakupan.demo import DEMO_PASSWORD, DEMO_USERS, demo_businesses_load, demo_load
 from cakupan.errors import CakupanError
 from cakupan.lib.command import CakupanCommand
 from cakupan.registry.models import Participant
@@ -42,6 +43,8 @@ class Command(CakupanCommand):
             counts["estimasi_penyebut"] = workforce_estimate_all()
             periods = facts_refresh_all()
             counts["periode"] = len(periods)
+            counts["usaha"] = demo_businesses_load(seed=options["seed"], periode=periods[-1])
+            business_match()
             for periode in periods:
                 status_refresh(periode)
         close()
