@@ -30,6 +30,8 @@ DEBUG = envbool("DEBUG", "false")
 DATA_DIR = Path(os.environ.get("CAKUPAN_DATA_DIR", "cakupan-data")).resolve()
 UPLOAD_DIR = DATA_DIR / "uploads"
 EXPORT_DIR = DATA_DIR / "exports"
+# Ed25519 keys that sign compliance certificates (compliance.signing): the newest signs, all verify.
+SIGNING_KEY_DIR = DATA_DIR / "signing"
 
 
 def secret_key() -> str:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from cakupan.api import api
 from cakupan.audit import views as audit_views
 from cakupan.compliance import views as compliance_views
+from cakupan.compliance import views_certificates as certificate_views
 from cakupan.compliance import views_matching as compliance_matching_views
 from cakupan.coverage import views as coverage_views
 from cakupan.imports import views as import_views
@@ -26,6 +27,11 @@ urlpatterns = [
     path("kepatuhan/", compliance_views.compliance, name="compliance"),
     path("kepatuhan/peta.geojson", compliance_views.compliance_map, name="compliance_map"),
     path("kepatuhan/ekspor/", compliance_views.compliance_export, name="compliance_export"),
+    path("verify/", certificate_views.verify_upload, name="certificate_verify_upload"),
+    path("verify/<str:code>", certificate_views.verify, name="certificate_verify"),
+    path(
+        "kepatuhan/sertifikat/", certificate_views.certificate_issue_view, name="certificate_issue"
+    ),
     path("kepatuhan/pencocokan/", compliance_matching_views.match_queue, name="match_queue"),
     path(
         "kepatuhan/<int:status_id>/", compliance_views.compliance_detail, name="compliance_detail"

@@ -48,7 +48,7 @@ from cakupan.coverage.report import (
 from cakupan.errors import InvalidInput
 
 VALID_DAYS = 90
-NAME_BYTES_IN_CODE = 90  # the business name is cut to this many UTF-8 bytes inside the code
+NAME_BYTES_IN_CODE = 80  # the business name is cut to this many UTF-8 bytes inside the code
 BATCH = 500
 
 # Readable claim → its one-letter key inside the code (keeps the code and its QR small).

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cakupan.compliance.certificates import certificates_revoke_changed
 from cakupan.compliance.models import (
     STATUS_ORDER,
     Business,
@@ -254,6 +255,7 @@ def status_refresh(
         )
     ComplianceStatus.objects.filter(periode=periode).delete()
     ComplianceStatus.objects.bulk_create(rows, batch_size=5000)
+    certificates_revoke_changed()
     if log:
         log(f"kepatuhan {periode} dihitung / compliance computed: {counts}")
     return counts
