@@ -10,7 +10,8 @@ Steps: write 50,000 employers and 1,000,000 participants as CSV and load them wi
 compliance status with `status_refresh`; make a `licensing_client` token with `cakupan token
 create`; serve with gunicorn (2 sync workers, 127.0.0.1 only, no access log); drive each endpoint
 with wrk for `--duration` seconds at `--connections` connections, after a short warm-up, through
-a Lua script that rotates through real NIBs, NPPs and NPWPs and some unknown NIBs. Both endpoints
+a Lua script that rotates through real NIBs, NPPs and NPWPs, NIBs of licensed businesses that
+are not registered (PWBD) and unknown NIBs. Both endpoints
 go through the same Django middleware; the minimal one returns a constant JSON body.
 
 Needs `wrk` (Debian: `apt-get install wrk`). The database named in --database-url is used as a
@@ -113,9 +114,10 @@ def npwp_of(i: int) -> str:
 
 def write_files(
     folder: Path, employers: int, participants: int, seed: int = 7
-) -> tuple[Path, Path, list[tuple[str, str, str]]]:
-    """Employers (NPP, NIB, half with an NPWP) and participants, 60% of them PU spread over the
-    employers with some arrears, low wages and missing programmes so every status occurs."""
+) -> tuple[Path, Path, Path, list[tuple[str, str, str]], list[str]]:
+    """Employers (NPP, NIB, half with an NPWP); participants, 60% of them PU spread over the
+    employers with arrears, low wages and missing programmes so every status occurs; and the
+    licensing list: every fifth employer's business, plus unregistered businesses (PWBD)."""
     rng = random.Random(seed)
     villages = bali_villages()
     ids = [
@@ -142,6 +144,20 @@ def write_files(
                     rng.choice(skala),
                 ]
             )
+    business_csv = folder / "businesses.csv"
+    unregistered = [f"93{j:011d}" for j in range(max(1, employers // 25))]
+    with open(business_csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(
+            ["nib", "npwp", "nama", "alamat", "kode_wilayah", "kbli", "skala", "jumlah_pekerja"]
+        )
+        for i in range(0, employers, 5):
+            _, nib, npwp = ids[i]
+            w.writerow([nib, npwp, f"PT Bench {i}", "", rng.choice(villages), "55110", "", 12])
+        for j, nib in enumerate(unregistered):
+            w.writerow(
+                [nib, "", f"CV Belum Daftar {j}", "", rng.choice(villages), "47111", "mikro", 5]
+            )
     participant_csv = folder / "participants.csv"
     seen: set[str] = set()
     base = date(1960, 1, 1)
@@ -163,6 +179,7 @@ def write_files(
             seen.add(nik)
             pu = rng.random() < 0.6
             r = rng.random()
+            employer = rng.randrange(employers)
             w.writerow(
                 [
                     nik,
@@ -171,7 +188,7 @@ def write_files(
                     sex,
                     f"{30000000000 + n}",
                     "PU" if pu else "BPU",
-                    ids[rng.randrange(employers)][0] if pu else "",
+                    ids[employer][0] if pu else "",
                     village,
                     "karyawan" if pu else "petani",
                     ("JKK,JKM,JHT" if r < 0.03 else "JKK,JKM,JHT,JP") if pu else "JKK,JKM",
@@ -183,11 +200,11 @@ def write_files(
                     if pu
                     else 1_000_000,
                     "2019-01-01",
-                    "2023-10" if 0.03 <= r < 0.05 else PERIOD,
+                    "2023-10" if pu and employer % 40 == 0 else PERIOD,
                 ]
             )
             n += 1
-    return employer_csv, participant_csv, ids
+    return employer_csv, participant_csv, business_csv, ids, unregistered
 
 
 def run_cli(env: dict[str, str], *args: str) -> str:
@@ -316,12 +333,15 @@ def main() -> None:
         server = None
         try:
             t = time.perf_counter()
-            employers, participants, ids = write_files(folder, args.employers, args.participants)
+            employers, participants, businesses, ids, unregistered = write_files(
+                folder, args.employers, args.participants
+            )
             timings.append(("write CSVs", time.perf_counter() - t))
             t = time.perf_counter()
             run_cli(env, "migrate", "-v", "0")
             run_cli(env, "import", "employers", str(employers))
             run_cli(env, "import", "participants", str(participants), "--period", PERIOD)
+            run_cli(env, "import", "businesses", str(businesses))
             timings.append(("migrate + import", time.perf_counter() - t))
             t = time.perf_counter()
             counts = run_cli(
@@ -342,8 +362,11 @@ def main() -> None:
                 r = rng.random()
                 if r < 0.45:
                     paths.append(f"/api/v1/compliance?nib={nib}")
-                elif r < 0.8:
+                elif r < 0.75:
                     paths.append(f"/api/v1/compliance?npp={npp}")
+                elif r < 0.8:
+                    nib = unregistered[rng.randrange(len(unregistered))]
+                    paths.append(f"/api/v1/compliance?nib={nib}")
                 elif r < 0.9 and npwp:
                     paths.append(f"/api/v1/compliance?npwp={npwp}")
                 else:

@@ -11,6 +11,7 @@ class UploadForm(forms.Form):
             ("participants", _("Participants (registry snapshot)")),
             ("employers", _("Employers")),
             ("workforce", _("Working population (coverage denominators)")),
+            ("wages", _("Minimum wages (UMP/UMK)")),
             ("businesses", _("Businesses from the licensing system (OSS)")),
         ],
     )

@@ -1,5 +1,5 @@
 """`cakupan import participants FILE --period YYYY-MM`, `cakupan import employers FILE`,
-`cakupan import workforce FILE` and `cakupan import businesses FILE`.
+`cakupan import workforce FILE`, `cakupan import businesses FILE` and `cakupan import wages FILE`.
 
 Exit 0 all good; 1 rows rejected (nothing imported unless --partial); 2 unreadable file.
 """
@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 
 from cakupan.accounts.scope import SystemActor
 from cakupan.compliance.businesses import business_import
+from cakupan.compliance.wages import wage_import
 from cakupan.coverage.workforce import workforce_import
 from cakupan.imports.models import Outcome
 from cakupan.imports.services.driver import ImportResult
@@ -46,7 +47,11 @@ class Command(CakupanCommand):
             help="Businesses from the licensing system (OSS), matched to employers.",
         )
         businesses.add_argument("file", help="CSV or XLSX file.")
-        for p in (participants, employers, workforce, businesses):
+        wages = sub.add_parser(
+            "wages", help="Minimum wages (kode_wilayah,tahun,upah_minimum,dasar,catatan)."
+        )
+        wages.add_argument("file", help="CSV or XLSX file.")
+        for p in (participants, employers, workforce, businesses, wages):
             p.add_argument(
                 "--rejects", default=None, help="Where to write the rejects report (.csv or .xlsx)."
             )
@@ -79,6 +84,8 @@ class Command(CakupanCommand):
             )
         elif options["kind"] == "workforce":
             result = workforce_import(**common)
+        elif options["kind"] == "wages":
+            result = wage_import(**common)
         elif options["kind"] == "businesses":
             result = business_import(**common)
         else:
