@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cakupan.accounts.auth import api_auth
+from cakupan.compliance.api import router as compliance_router
 from cakupan.coverage.api import router as coverage_router
 from cakupan.errors import CakupanError
 from cakupan.imports.api import router as imports_router
@@ -33,6 +34,7 @@ api.add_router("/employers", employers_router)
 api.add_router("/imports", imports_router)
 api.add_router("/coverage", coverage_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/compliance", compliance_router)
 
 
 def _error(request: HttpRequest, status: int, kode: str, pesan: str, message: str) -> HttpResponse:
