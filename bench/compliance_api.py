@@ -12,7 +12,8 @@ create`; serve with gunicorn (2 sync workers, 127.0.0.1 only, no access log); dr
 with wrk for `--duration` seconds at `--connections` connections, after a short warm-up, through
 a Lua script that rotates through real NIBs, NPPs and NPWPs, NIBs of licensed businesses that
 are not registered (PWBD) and unknown NIBs. Both endpoints
-go through the same Django middleware; the minimal one returns a constant JSON body.
+go through the same Django middleware; the minimal one returns a constant JSON body. A third,
+for reference, returns the same body after one `SELECT 1`: the cost of any database round trip.
 
 Needs `wrk` (Debian: `apt-get install wrk`). The database named in --database-url is used as a
 server: a database `cakupan_bench_api_<pid>` is made there and dropped at the end.
@@ -52,6 +53,7 @@ COMPLIANCE_RATE_PER_MINUTE = 1_000_000_000  # the bench measures speed, not the 
 """
 
 BENCH_URLS = """
+from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
 
@@ -70,7 +72,18 @@ def minimal(request):
     return JsonResponse(BODY)
 
 
-urlpatterns = [path("bench/minimal", minimal), *cakupan_urlpatterns]
+def one_query(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse(BODY)
+
+
+urlpatterns = [
+    path("bench/minimal", minimal),
+    path("bench/one-query", one_query),
+    *cakupan_urlpatterns,
+]
 """
 
 WRK_SCRIPT = """
@@ -373,6 +386,7 @@ def main() -> None:
                     paths.append(f"/api/v1/compliance?nib=99{rng.randrange(10**11):011d}")
             (folder / "paths.txt").write_text("\n".join(paths) + "\n")
             (folder / "minimal.txt").write_text("/bench/minimal\n")
+            (folder / "one-query.txt").write_text("/bench/one-query\n")
             api_lua = folder / "api.lua"
             api_lua.write_text(
                 WRK_SCRIPT
@@ -383,6 +397,8 @@ def main() -> None:
             )
             minimal_lua = folder / "minimal.lua"
             minimal_lua.write_text(WRK_SCRIPT % {"paths": folder / "minimal.txt", "headers": "{}"})
+            query_lua = folder / "one-query.lua"
+            query_lua.write_text(WRK_SCRIPT % {"paths": folder / "one-query.txt", "headers": "{}"})
 
             port = free_port()
             base = f"http://127.0.0.1:{port}"
@@ -411,6 +427,7 @@ def main() -> None:
             for name, script, path in (
                 ("minimal Django JSON", minimal_lua, "/bench/minimal"),
                 ("GET /api/v1/compliance", api_lua, "/api/v1/compliance"),
+                ("reference: minimal + SELECT 1", query_lua, "/bench/one-query"),
             ):
                 common = {"connections": args.connections, "threads": args.threads}
                 warm = wrk(script, base + path, seconds=args.warmup, **common)

@@ -16,6 +16,8 @@ from cakupan.web import views as web_views
 from cakupan.web.admin import admin_site
 
 urlpatterns = [
+    # First: the licensing API answers in milliseconds, so its path is matched first.
+    path("api/v1/", api.urls),
     path("", web_views.home, name="home"),
     path("favicon.ico", web_views.favicon),
     path("masuk/", web_views.LoginView.as_view(), name="login"),
@@ -66,5 +68,4 @@ urlpatterns = [
     path("pekerjaan/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("audit/", audit_views.audit, name="audit"),
     path("admin/", admin_site.urls),
-    path("api/v1/", api.urls),
 ]

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 from django.urls import clear_url_caches
 from django.utils import timezone
@@ -458,6 +459,12 @@ def test_the_limit_comes_from_settings(client, licensing_key, settings):
     assert codes == [200, 200, 200, 429]
 
 
+def test_a_nonsense_limit_setting_is_a_configuration_error(settings):
+    settings.COMPLIANCE_RATE_PER_MINUTE = "banyak"
+    with pytest.raises(ImproperlyConfigured, match="must be a positive integer"):
+        limiter.hit("t1")
+
+
 def test_a_shared_cache_holds_the_limit_across_processes():
     cache = LocMemCache("ratelimit-test", {})
     now = [1_700_000_000.0]
@@ -596,6 +603,15 @@ def test_an_answer_takes_one_query_once_the_token_is_known(
         assert get(client, licensing_key, nib="9120000000001").status_code == 200
     with django_assert_num_queries(1):  # the status row
         assert get(client, licensing_key, npp="10000001").status_code == 200
+
+
+def test_the_openapi_document_describes_the_three_parameters_and_the_answer(client, bpjs_admin):
+    client.force_login(bpjs_admin)
+    doc = client.get("/api/v1/openapi.json").json()
+    operation = doc["paths"]["/api/v1/compliance"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["nib", "npp", "npwp"]
+    assert set(operation["responses"]) == {"200", "403", "414", "422", "429"}
+    assert "kode_sertifikat" in doc["components"]["schemas"]["ComplianceOut"]["properties"]
 
 
 def test_every_status_has_labels_in_both_languages():

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
 DEFAULT_PER_MINUTE = 600
@@ -79,8 +80,10 @@ class RateLimiter:
         per_minute = self._per_minute
         if per_minute is None:
             per_minute = getattr(settings, "COMPLIANCE_RATE_PER_MINUTE", DEFAULT_PER_MINUTE)
-        if not isinstance(per_minute, int) or per_minute < 1:
-            raise ValueError(f"COMPLIANCE_RATE_PER_MINUTE must be a positive integer: {per_minute}")
+        if not isinstance(per_minute, int) or isinstance(per_minute, bool) or per_minute < 1:
+            raise ImproperlyConfigured(
+                f"COMPLIANCE_RATE_PER_MINUTE must be a positive integer, not {per_minute!r}"
+            )
         self.limit = per_minute
         self.sync_every = max(1, per_minute // 100)
         self.near = per_minute - max(1, per_minute // 10)
