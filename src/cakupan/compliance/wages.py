@@ -12,7 +12,7 @@ from django.db import connection
 from cakupan.accounts.scope import Actor
 from cakupan.compliance.models import MinimumWage
 from cakupan.errors import CakupanError
-from cakupan.imports.services.cells import region_unknown, required
+from cakupan.imports.services.cells import region_unknown, required_cell
 from cakupan.imports.services.driver import FileKind, ImportResult, import_run
 from cakupan.imports.services.problems import CellProblem, Problem, problem
 from cakupan.imports.services.staging import Staging, update_changed
@@ -85,14 +85,7 @@ class _Checker:
         found: list[Problem] = []
 
         def cell(kolom: str, parse: Any) -> Any:
-            if not row.get(kolom):
-                found.append(problem(baris, kolom, "", required(kolom)))
-                return None
-            try:
-                return parse(row[kolom])
-            except CakupanError as error:
-                found.append(problem(baris, kolom, row[kolom], error))
-                return None
+            return required_cell(baris, row, kolom, parse, found)
 
         kode = cell("kode_wilayah", self._region)
         tahun = cell("tahun", _year)

@@ -21,7 +21,12 @@ from django.db.models import Q
 from cakupan.accounts.scope import Actor
 from cakupan.coverage.models import Workforce
 from cakupan.errors import CakupanError
-from cakupan.imports.services.cells import parse_choice, parse_month, region_unknown, required
+from cakupan.imports.services.cells import (
+    parse_choice,
+    parse_month,
+    region_unknown,
+    required_cell,
+)
 from cakupan.imports.services.driver import FileKind, ImportResult, import_run
 from cakupan.imports.services.problems import CellProblem, Problem, problem
 from cakupan.imports.services.staging import Staging, update_changed
@@ -101,14 +106,7 @@ class _Checker:
         found: list[Problem] = []
 
         def cell(kolom: str, parse: Any) -> Any:
-            if not row.get(kolom):
-                found.append(problem(baris, kolom, "", required(kolom)))
-                return None
-            try:
-                return parse(row[kolom])
-            except CakupanError as error:
-                found.append(problem(baris, kolom, row[kolom], error))
-                return None
+            return required_cell(baris, row, kolom, parse, found)
 
         kode = cell("kode_wilayah", self._region)
         periode = cell("periode", lambda v: parse_month(v, "periode"))

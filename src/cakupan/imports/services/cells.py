@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from cakupan.imports.services.problems import CellProblem
+from cakupan.errors import CakupanError
+from cakupan.imports.services.problems import CellProblem, Problem, problem
 
 MAX_UPAH = 1_000_000_000  # Rp 1 billion a month: beyond this a wage is a typing error
 _MONEY_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
@@ -94,3 +97,17 @@ def region_unknown(value: str) -> CellProblem:
         f"Kolom kode_wilayah: kode {value!r} tidak ada dalam data wilayah Kemendagri.",
         f"Column kode_wilayah: code {value!r} does not exist in the Kemendagri region data.",
     )
+
+
+def required_cell(
+    baris: int, row: dict[str, str], kolom: str, parse: Callable[[str], Any], found: list[Problem]
+) -> Any:
+    """The parsed value of a required cell; a blank or bad one adds its problem to `found`."""
+    if not row.get(kolom):
+        found.append(problem(baris, kolom, "", required(kolom)))
+        return None
+    try:
+        return parse(row[kolom])
+    except CakupanError as error:
+        found.append(problem(baris, kolom, row[kolom], error))
+        return None
