@@ -20,6 +20,7 @@ from cakupan.coverage.selectors import (
     Filters,
     TrendPoint,
     coverage_periods,
+    coverage_summary,
     coverage_table,
     coverage_trend,
     filters_parse,
@@ -161,7 +162,9 @@ def dashboard_build(actor: Actor, query: DashboardQuery, url_base: str = "") -> 
             own = coverage_table(actor=actor, region_code=code, level=level, **common)
             board.summary = own.rows[0]
     else:
-        board.summary = _national(actor, query)
+        board.summary = coverage_summary(
+            actor=actor, region_code=None, periode=query.periode, filters=query.filters
+        )
     board.trend = coverage_trend(actor=actor, region_code=code, filters=query.filters)
     target = board.table.target_persen if board.table else None
     board.chart = trend_chart(board.trend, target)
@@ -172,24 +175,6 @@ def dashboard_build(actor: Actor, query: DashboardQuery, url_base: str = "") -> 
         }
     board.legend = palette.legend(query.ukuran, [measure_value(r, query.ukuran) for r in rows])
     return board
-
-
-def _national(actor: Actor, query: DashboardQuery) -> CoverageRow:
-    """Indonesia as a whole: the sum of its provinces (denominators only where all are known)."""
-    table = coverage_table(
-        actor=actor,
-        region_code=None,
-        level="province",
-        periode=query.periode or "",
-        filters=query.filters,
-        banding=query.banding,
-    )
-    row = CoverageRow(kode_wilayah="", nama_wilayah="Indonesia")
-    for r in table.rows:
-        row.peserta_aktif += r.peserta_aktif
-        row.peserta_pu += r.peserta_pu
-        row.peserta_bpu += r.peserta_bpu
-    return row
 
 
 def trend_chart(points: list[TrendPoint], target: Decimal | None) -> TrendChart | None:

@@ -427,20 +427,6 @@ def _combos(by: tuple[str, ...]) -> list[tuple[str, ...]]:
     return combos
 
 
-def coverage_by_area(
-    *,
-    actor: Actor,
-    region_code: str | None,
-    level: str,
-    periode: str,
-    by: tuple[str, ...] = (),
-) -> list[CoverageRow]:
-    """The rows of coverage_table with design.md's defaults (no filter, no comparison)."""
-    return coverage_table(
-        actor=actor, region_code=region_code, level=level, periode=periode, by=by, use_target=False
-    ).rows
-
-
 def coverage_summary(
     *, actor: Actor, region_code: str | None, periode: str, filters: Filters | None = None
 ) -> CoverageRow:
@@ -516,11 +502,6 @@ def coverage_trend(
             )
         )
     return points
-
-
-def latest_period() -> str | None:
-    """The newest period whose coverage facts are built."""
-    return CoverageSnapshot.objects.values_list("periode", flat=True).first()
 
 
 def coverage_periods() -> list[str]:
