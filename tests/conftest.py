@@ -123,14 +123,24 @@ def _audit_triggers(enabled: bool) -> None:
 
 @pytest.fixture
 def migrated_state(transactional_db: None) -> Iterator[None]:
-    """The database as `migrate` leaves it (triggers on, regions loaded) during the test."""
+    """The database as `migrate` leaves it (triggers on, regions, wages, rates and funding rules
+    loaded) during the test."""
     from django.apps import apps
 
+    from cakupan.compliance.models import MinimumWage
+    from cakupan.programmes.models import PremiumRate
     from cakupan.regions.models import Region
 
     _audit_triggers(True)
     if not Region.objects.exists():
         importlib.import_module("cakupan.regions.migrations.0002_load_regions").load(apps, None)
+    seeds = (
+        (MinimumWage, "cakupan.compliance.migrations.0002_minimum_wages"),
+        (PremiumRate, "cakupan.programmes.migrations.0002_seed_rules_rates"),
+    )
+    for model, migration in seeds:
+        if not model.objects.exists():
+            importlib.import_module(migration).seed(apps, None)
     yield
     _audit_triggers(False)  # Django's flush comes next and must be able to empty the audit table
 

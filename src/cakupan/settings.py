@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "cakupan.imports",
     "cakupan.coverage",
     "cakupan.compliance",
+    "cakupan.programmes",
+    "cakupan.linkage",
+    "cakupan.award",
     "cakupan.web",
 ]
 

@@ -67,5 +67,8 @@ urlpatterns = [
     path("pekerjaan/", job_views.jobs, name="jobs"),
     path("pekerjaan/<int:job_id>/", job_views.job_detail, name="job_detail"),
     path("audit/", audit_views.audit, name="audit"),
+    path("program/", include("cakupan.programmes.urls")),
+    path("pencocokan/", include("cakupan.linkage.urls")),
+    path("paritrana/", include("cakupan.award.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -43,6 +43,50 @@ CAPABILITY_ROLES: dict[str, frozenset[str]] = {
     # follow-up visits of non-compliant employers, certificates
     "compliance.followup": frozenset({Role.BPJS_ADMIN}),
     "compliance.import": frozenset({Role.BPJS_ADMIN}),
+    # sponsored enrolment programmes: aggregates (a sponsor sees only what it funded, no NIK)
+    "programmes.view": frozenset(
+        {Role.BPJS_ADMIN, Role.ANALYST, Role.PEMDA_OFFICER, Role.VILLAGE_OPERATOR, Role.SPONSOR}
+    ),
+    # create programmes, sponsors, funding lines and staff rosters in one's region
+    "programmes.manage": frozenset({Role.BPJS_ADMIN, Role.PEMDA_OFFICER, Role.VILLAGE_OPERATOR}),
+    "programmes.approve": frozenset({Role.BPJS_ADMIN, Role.PEMDA_OFFICER}),
+    # beneficiary lists: upload, fix, see names and masked NIKs, review matches
+    "programmes.beneficiaries": frozenset(
+        {Role.BPJS_ADMIN, Role.PEMDA_OFFICER, Role.VILLAGE_OPERATOR}
+    ),
+    # invoices, payments, the enrolment file for the BPJS office
+    "programmes.payments": frozenset({Role.BPJS_ADMIN, Role.PEMDA_OFFICER}),
+    # the what-if simulator (aggregates only)
+    "programmes.simulate": frozenset(
+        {Role.BPJS_ADMIN, Role.ANALYST, Role.PEMDA_OFFICER, Role.AWARD_COMMITTEE}
+    ),
+    # the review queue of uncertain person matches
+    "linkage.review": frozenset({Role.BPJS_ADMIN, Role.PEMDA_OFFICER, Role.VILLAGE_OPERATOR}),
+    # Paritrana Award: cycles, candidates' names, one's own part in them
+    "award.view": frozenset(
+        {
+            Role.AWARD_COMMITTEE,
+            Role.JURY,
+            Role.PEMDA_OFFICER,
+            Role.SPONSOR,
+            Role.BPJS_ADMIN,
+            Role.ANALYST,
+        }
+    ),
+    # run cycles and stages, edit rubrics, register candidates, assign jurors
+    "award.manage": frozenset({Role.AWARD_COMMITTEE}),
+    # verify evidence (accept/return), score evidence indicators, compute data indicators
+    "award.assess": frozenset({Role.AWARD_COMMITTEE}),
+    # score the candidates one is assigned to, declare one's conflicts of interest
+    "award.score": frozenset({Role.JURY}),
+    # upload evidence for the candidates one is an officer of, see their scorecards
+    "award.evidence": frozenset({Role.PEMDA_OFFICER, Role.SPONSOR}),
+    # nominate a business of one's region as a candidate
+    "award.nominate": frozenset({Role.AWARD_COMMITTEE, Role.PEMDA_OFFICER, Role.BPJS_ADMIN}),
+    # decided results, rankings, scorecards and their PDFs
+    "award.results": frozenset(
+        {Role.AWARD_COMMITTEE, Role.BPJS_ADMIN, Role.ANALYST, Role.JURY, Role.PEMDA_OFFICER}
+    ),
 }
 
 

@@ -40,6 +40,7 @@ class CoverageRowOut(Schema):
     peserta_aktif: int
     peserta_pu: int
     peserta_bpu: int
+    peserta_disponsori: int
     penduduk_bekerja: int | None
     cakupan_persen: float | None
     penduduk_bekerja_estimasi: bool
@@ -87,6 +88,7 @@ EXAMPLE = {
             "peserta_aktif": 190512,
             "peserta_pu": 150230,
             "peserta_bpu": 30110,
+            "peserta_disponsori": 4200,
             "penduduk_bekerja": 347000,
             "cakupan_persen": 54.9,
             "penduduk_bekerja_estimasi": False,

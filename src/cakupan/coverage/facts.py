@@ -1,5 +1,5 @@
-"""Coverage facts: one period's active participants counted by area × segmen × sex × age band,
-rolled up to every level in the database with set-based SQL.
+"""Coverage facts: one period's active participants counted by area × segmen × sex × age band ×
+sponsored (a paid month of a sponsored programme), rolled up to every level with set-based SQL.
 
 `facts_refresh(periode)` rebuilds one period (the import of a period refreshes only that period):
 1. count the period's active memberships (registry.selectors.active_q's rule, in SQL) grouped by
@@ -61,13 +61,22 @@ def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> 
             # Group in memory (a hash aggregate) rather than a sort spilled to disk.
             c.execute("SET LOCAL work_mem = '64MB'")
         c.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+        c.execute("SELECT 1 FROM programmes_sponsoredmonth WHERE periode = %s LIMIT 1", [periode])
+        # Sponsored months are few next to the registry: look them up only when the period has any.
+        sponsored = (
+            """EXISTS (SELECT 1 FROM programmes_sponsoredmonth s
+                        WHERE s.participant_id = m.participant_id AND s.periode = m.periode)"""
+            if c.fetchone()
+            else "1 = 0"
+        )
         c.execute(
             f"""CREATE TEMPORARY TABLE {_STAGE} AS
                 SELECT kode_wilayah, segmen, jenis_kelamin,
-                       {_age_band_sql(year, month)} AS kelompok_umur, count(*) AS peserta
-                FROM registry_membership
+                       {_age_band_sql(year, month)} AS kelompok_umur,
+                       {sponsored} AS disponsori, count(*) AS peserta
+                FROM registry_membership m
                 WHERE periode = %s AND tmt <= %s AND bulan_iuran_terakhir >= %s
-                GROUP BY 1, 2, 3, 4""",
+                GROUP BY 1, 2, 3, 4, 5""",
             [periode, period_end(periode), periode],
         )
         c.execute(f"DELETE FROM {fact} WHERE periode = %s", [periode])
@@ -75,11 +84,12 @@ def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> 
             code = f"substr(kode_wilayah, 1, {width})"  # width 0 gives '' (GROUP BY '' fails on PG)
             c.execute(
                 f"""INSERT INTO {fact}
-                    (periode, tingkat, kode_wilayah, segmen, jenis_kelamin, kelompok_umur, peserta)
+                    (periode, tingkat, kode_wilayah, segmen, jenis_kelamin, kelompok_umur,
+                     disponsori, peserta)
                     SELECT %s, {tingkat}, {code}, segmen, jenis_kelamin, kelompok_umur,
-                           sum(peserta)
+                           disponsori, sum(peserta)
                     FROM {_STAGE} WHERE length(kode_wilayah) >= {width}
-                    GROUP BY {code}, segmen, jenis_kelamin, kelompok_umur""",
+                    GROUP BY {code}, segmen, jenis_kelamin, kelompok_umur, disponsori""",
                 [periode],
             )
         c.execute(f"SELECT coalesce(sum(peserta), 0) FROM {_STAGE}")

@@ -40,7 +40,7 @@ class Workforce(models.Model):
 
 
 class CoverageFact(models.Model):
-    """Active participants of one period in one area × segmen × sex × age band.
+    """Active participants of one period in one area × segmen × sex × age band × sponsored.
 
     Rebuilt per period by coverage.services.facts_refresh from the registry, at every level:
     `tingkat` 0 Indonesia (`kode_wilayah` ''), 1 province … 4 village. A member whose residence
@@ -53,6 +53,8 @@ class CoverageFact(models.Model):
     segmen = models.CharField(max_length=5)
     jenis_kelamin = models.CharField(max_length=1)
     kelompok_umur = models.CharField(max_length=5)
+    # protected in this period by a sponsored programme's paid month (programmes.SponsoredMonth)
+    disponsori = models.BooleanField(default=False)
     peserta = models.IntegerField()
 
     class Meta:

@@ -85,6 +85,8 @@ class CoverageRow:
     peserta_aktif: int = 0
     peserta_pu: int = 0
     peserta_bpu: int = 0
+    # of the active, protected by a sponsored programme's paid month (village, CSR, APBD …)
+    peserta_disponsori: int = 0
     penduduk_bekerja: int | None = None
     cakupan_persen: Decimal | None = None
     by: dict[str, str] = field(default_factory=dict)
@@ -222,7 +224,12 @@ def _fact_counts(
         )
 
     counts = qs.values("kode_wilayah", *by).annotate(
-        peserta_aktif=Sum("peserta"), peserta_pu=only("PU"), peserta_bpu=only("BPU")
+        peserta_aktif=Sum("peserta"),
+        peserta_pu=only("PU"),
+        peserta_bpu=only("BPU"),
+        peserta_disponsori=Sum(
+            Case(When(disponsori=True, then="peserta"), default=0, output_field=IntegerField())
+        ),
     )
     return {(c["kode_wilayah"], *(c[b] for b in by)): c for c in counts}
 
@@ -348,6 +355,7 @@ def coverage_table(
                 peserta_aktif=active,
                 peserta_pu=c.get("peserta_pu", 0) or 0,
                 peserta_bpu=c.get("peserta_bpu", 0) or 0,
+                peserta_disponsori=c.get("peserta_disponsori", 0) or 0,
                 penduduk_bekerja=w.penduduk_bekerja if w else None,
                 cakupan_persen=persen,
                 by=values,
@@ -449,6 +457,7 @@ def coverage_summary(
         peserta_aktif=c.get("peserta_aktif", 0) or 0,
         peserta_pu=c.get("peserta_pu", 0) or 0,
         peserta_bpu=c.get("peserta_bpu", 0) or 0,
+        peserta_disponsori=c.get("peserta_disponsori", 0) or 0,
     )
 
 

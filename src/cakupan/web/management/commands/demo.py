@@ -14,6 +14,7 @@ from cakupan.coverage.workforce import workforce_estimate_all
 from cakupan.demo import DEMO_PASSWORD, DEMO_USERS, demo_businesses_load, demo_load
 from cakupan.errors import CakupanError
 from cakupan.lib.command import CakupanCommand
+from cakupan.programmes.demo import programmes_demo_load
 from cakupan.registry.models import Participant
 
 
@@ -41,6 +42,7 @@ class Command(CakupanCommand):
                 participants=options["participants"], seed=options["seed"], progress=on_change
             )
             counts["estimasi_penyebut"] = workforce_estimate_all()
+            counts.update(programmes_demo_load(seed=options["seed"]))
             periods = facts_refresh_all()
             counts["periode"] = len(periods)
             counts["usaha"] = demo_businesses_load(seed=options["seed"], periode=periods[-1])

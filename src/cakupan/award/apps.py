@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AwardConfig(AppConfig):
+    name = "cakupan.award"
+    label = "award"
+    verbose_name = "Paritrana Award"

@@ -1,0 +1,3 @@
+"""urls_region URLs, included by cakupan.programmes.urls."""
+
+urlpatterns: list = []

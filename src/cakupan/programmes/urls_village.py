@@ -1,0 +1,3 @@
+"""urls_village URLs, included by cakupan.programmes.urls."""
+
+urlpatterns: list = []
