@@ -135,12 +135,19 @@ def migrated_state(transactional_db: None) -> Iterator[None]:
     if not Region.objects.exists():
         importlib.import_module("cakupan.regions.migrations.0002_load_regions").load(apps, None)
     seeds = (
-        (MinimumWage, "cakupan.compliance.migrations.0002_minimum_wages"),
-        (PremiumRate, "cakupan.programmes.migrations.0002_seed_rules_rates"),
+        (MinimumWage, ("cakupan.compliance.migrations.0002_minimum_wages",)),
+        (
+            PremiumRate,
+            (
+                "cakupan.programmes.migrations.0002_seed_rules_rates",
+                "cakupan.programmes.migrations.0003_seed_age_limits",
+            ),
+        ),
     )
-    for model, migration in seeds:
+    for model, migrations in seeds:
         if not model.objects.exists():
-            importlib.import_module(migration).seed(apps, None)
+            for migration in migrations:
+                importlib.import_module(migration).seed(apps, None)
     yield
     _audit_triggers(False)  # Django's flush comes next and must be able to empty the audit table
 

@@ -17,8 +17,8 @@ def sponsored(participants):
         Funding,
         Invoice,
         Programme,
-        SponsoredMonth,
         Sponsor,
+        SponsoredMonth,
     )
 
     sponsor = Sponsor.objects.create(

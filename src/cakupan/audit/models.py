@@ -44,6 +44,22 @@ class AuditEntry(models.Model):
         "business_match.accept": _("Business match accepted"),
         "business_match.reject": _("Business match rejected"),
         "certificate.issue": _("Certificate issued"),
+        "sponsor.create": _("Sponsor created"),
+        "funding.create": _("Funding line created"),
+        "programme.create": _("Programme created"),
+        "programme.submit": _("Programme submitted"),
+        "programme.approve": _("Programme approved"),
+        "programme.reject": _("Programme rejected"),
+        "beneficiary.upload": _("Beneficiary list uploaded"),
+        "beneficiary.fix": _("Beneficiary row fixed"),
+        "beneficiary.match": _("Beneficiary list matched"),
+        "beneficiary.review": _("Beneficiary match reviewed"),
+        "invoice.issue": _("Invoice issued"),
+        "payment.record": _("Payment recorded"),
+        "payment.import": _("Payment file imported"),
+        "roster.save": _("Staff roster saved"),
+        "roster.import": _("Staff rosters imported"),
+        "linkage.decide": _("Person match decided"),
     }
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -23,7 +23,9 @@ class RateMissing(CakupanError):
 
 class IncomeTooLow(CakupanError):
     kode = "penghasilan_terlalu_rendah"
-    pesan = "Penghasilan yang dilaporkan Rp{penghasilan} di bawah batas terendah Rp{minimum} ({dasar})."
+    pesan = (
+        "Penghasilan yang dilaporkan Rp{penghasilan} di bawah batas terendah Rp{minimum} ({dasar})."
+    )
     message = "Declared income Rp{penghasilan} is below the lowest allowed, Rp{minimum} ({dasar})."
     http_status = 422
 
@@ -72,7 +74,9 @@ def income_minimum(on: date) -> int:
     return int(rate_on("PENGHASILAN_MIN", on).nominal or 0)
 
 
-def premium_monthly(*, on: date, program: str = "JKK,JKM", penghasilan: int | None = None) -> Premium:
+def premium_monthly(
+    *, on: date, program: str = "JKK,JKM", penghasilan: int | None = None
+) -> Premium:
     """The monthly BPU premium of `program` for a declared income (default: the lowest allowed)."""
     if program not in PACKAGES:
         raise PackageInvalid(paket=program)

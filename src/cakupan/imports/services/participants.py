@@ -369,6 +369,12 @@ def _merge(staging: Staging, periode: str, replace: bool) -> dict[str, int]:
         with connection.cursor() as c:
             c.execute("ANALYZE registry_membership")  # fresh statistics for the plans below
         lap("analyze")
+    # Paid months of sponsored programmes keep their people active in the snapshot (a `--replace`
+    # file from BPJS may not list them yet). Imported here: programmes build on the importers.
+    from cakupan.programmes.services.payments import sponsorship_apply
+
+    if sponsorship_apply(periode):
+        lap("disponsori")
     facts_refresh(periode)
     lap("fakta_cakupan")
     status_refresh(periode)
