@@ -422,3 +422,84 @@ def _write(plan: _Plan, year: int) -> dict[str, int]:
         "penerima": len(rows),
         "tagihan": len(invoices),
     }
+
+
+BATUBULAN = "51.04.01.2001"
+
+
+def village_demo_load(*, seed: int = 2023, periode: str = "2023-12") -> dict[str, int]:
+    """The demo village operator's own work in progress, made through the real services: Batubulan
+    (Gianyar) plans to protect its farmers from January of the next year with ADD money; its list
+    is uploaded and matched, with a few rows still to fix and a few matches to review."""
+    import tempfile
+    from pathlib import Path
+
+    from cakupan.accounts.models import User
+    from cakupan.programmes.services.beneficiaries import beneficiaries_match, beneficiaries_upload
+    from cakupan.programmes.services.lists import COLUMNS
+    from cakupan.programmes.services.programmes import programme_create
+    from cakupan.programmes.services.sponsors import funding_create, sponsor_create
+
+    operator = User.objects.filter(username="desa").first()
+    if operator is None or not Participant.objects.filter(kode_wilayah=BATUBULAN).exists():
+        return {}
+    rng = random.Random(seed)
+    year = int(periode[:4]) + 1
+    sponsor = sponsor_create(
+        jenis=SponsorKind.DESA, nama="Desa Batubulan", kode_wilayah=BATUBULAN, acting_user=operator
+    )
+    funding = funding_create(
+        sponsor=sponsor,
+        sumber="ADD",
+        tahun_anggaran=year,
+        jumlah=100 * 16_800 * 12,
+        keterangan="Alokasi Dana Desa: 100 petani",
+        acting_user=operator,
+    )
+    programme = programme_create(
+        sponsor=sponsor,
+        funding=funding,
+        nama=f"Batubulan melindungi petani {year}",
+        kelompok_sasaran=TargetGroup.PETANI,
+        villages={BATUBULAN: 100},
+        bulan_mulai=f"{year}-01",
+        durasi_bulan=12,
+        acting_user=operator,
+    )
+    rows: list[list[str]] = []
+    people = list(
+        Participant.objects.filter(kode_wilayah=BATUBULAN).order_by("id")[:60]
+    )  # active and lapsed members of the village, as the village knows them
+    for i, p in enumerate(people):
+        nik, nama = p.nik, p.nama
+        if i % 9 == 1:  # a digit typed wrong
+            nik = nik[:-1] + str((int(nik[-1]) + 1) % 10)
+        elif i % 9 == 4:  # no NIK on the village's list
+            nik = ""
+        elif i % 9 == 7:  # name without its prefix, birth-order name abbreviated
+            nama = nama.replace("Ni ", "").replace("I ", "").replace("Made ", "Md. ")
+        born = p.tanggal_lahir.isoformat() if p.tanggal_lahir else ""
+        rows.append([nik, nama, born, p.jenis_kelamin, BATUBULAN, "petani", ""])
+    for i in range(100 - len(rows) - 2):  # farmers never registered
+        sex = "L" if i % 2 else "P"
+        born = date(1965 + rng.randrange(40), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        day = born.day + (40 if sex == "P" else 0)
+        nik = f"510401{day:02d}{born.month:02d}{born.year % 100:02d}{7000 + i:04d}"
+        nama = f"{'I' if sex == 'L' else 'Ni'} {rng.choice(['Wayan', 'Made', 'Nyoman', 'Ketut'])} "
+        nama += rng.choice(["Sutama", "Arsana", "Suartini", "Wirawan", "Sukerti", "Darma"])
+        rows.append([nik, nama, born.isoformat(), sex, BATUBULAN, "petani", ""])
+    rows.append(["5104011203", "I Ketut Pendek", "1970-03-12", "L", BATUBULAN, "petani", ""])
+    rows.append(["5104012505400033", "I Made Sepuh", "1940-05-25", "L", BATUBULAN, "petani", ""])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "daftar-batubulan.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            import csv
+
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+        upload = beneficiaries_upload(
+            programme=programme, kode_wilayah=BATUBULAN, file=path, acting_user=operator
+        )
+    beneficiaries_match(programme=programme, acting_user=operator)
+    return {"daftar_desa": upload.baris}

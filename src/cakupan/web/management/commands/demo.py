@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cakupan.award.demo import award_demo_load
 from cakupan.compliance.matching import business_match
 from cakupan.compliance.status import status_refresh
 from cakupan.coverage.facts import facts_refresh_all
@@ -14,7 +15,7 @@ from cakupan.coverage.workforce import workforce_estimate_all
 from cakupan.demo import DEMO_PASSWORD, DEMO_USERS, demo_businesses_load, demo_load
 from cakupan.errors import CakupanError
 from cakupan.lib.command import CakupanCommand
-from cakupan.programmes.demo import programmes_demo_load
+from cakupan.programmes.demo import programmes_demo_load, village_demo_load
 from cakupan.registry.models import Participant
 
 
@@ -49,6 +50,8 @@ class Command(CakupanCommand):
             business_match()
             for periode in periods:
                 status_refresh(periode)
+            counts.update(village_demo_load(seed=options["seed"], periode=periods[-1]))
+            award_demo_load(seed=2024)
         close()
         self.stdout.write(
             "Demo dimuat / demo loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())
