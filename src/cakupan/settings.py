@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "cakupan.programmes",
     "cakupan.linkage",
     "cakupan.award",
+    "cakupan.ops",
     "cakupan.web",
 ]
 
@@ -156,11 +157,26 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "cakupan.web.views.csrf_failure"
 
-# Behind TLS in production: secure cookies and HSTS (CAKUPAN_SECURE=true).
+# Behind TLS in production: secure cookies and HSTS (CAKUPAN_SECURE=true). The TLS proxy in
+# front says a request came over HTTPS with X-Forwarded-Proto (it must set or strip that header);
+# without it Django would never see a secure request and never send HSTS.
 SECURE = envbool("CAKUPAN_SECURE", "false")
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# "__Host-" cookies: browsers keep them only when Secure, for this host and path "/".
+SESSION_COOKIE_NAME = "__Host-sessionid" if SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if SECURE else "csrftoken"
+CSRF_COOKIE_HTTPONLY = True  # the token travels in the forms, never read by scripts
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Login throttling (accounts.throttle): failures per username and address, per address, window.
+LOGIN_FAILURES_PER_USER = 5
+LOGIN_FAILURES_PER_ADDRESS = 30
+LOGIN_THROTTLE_SECONDS = 900
+# A merge or coverage refresh waits this long for another one to finish (lib.locks).
+REGISTRY_LOCK_WAIT_SECONDS = 600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -184,6 +200,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No NIK in logs: a NIK in a requested URL or an echoed input is masked before it is written.
+    "filters": {"mask_niks": {"()": "cakupan.lib.logmask.MaskNiks"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_niks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CAKUPAN_LOG_LEVEL", "WARNING")},
 }

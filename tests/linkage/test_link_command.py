@@ -117,7 +117,13 @@ def test_bad_cells_are_taken_as_empty_counted_and_named_without_a_nik(tmp_path, 
         "baris 1, kolom nik: NIK harus 16 angka; dianggap kosong.",
         "  row 1, column nik: a NIK has 16 digits; taken as empty.",
     ]
-    assert "baris 1, kolom tanggal_lahir:" in stderr and "row 1, column jenis_kelamin:" in stderr
+    assert stderr.splitlines()[2:4] == [
+        "baris 1, kolom tanggal_lahir: '31/02/1990' bukan tanggal yang sah (YYYY-MM-DD, "
+        "DD/MM/YYYY atau DD-MM-YYYY); dianggap kosong.",
+        "  row 1, column tanggal_lahir: '31/02/1990' is not a valid date (YYYY-MM-DD, "
+        "DD/MM/YYYY or DD-MM-YYYY); taken as empty.",
+    ]
+    assert "row 1, column jenis_kelamin: sex must be L or P; taken as empty." in stderr
     assert "baris 2, kolom nama: nama kosong." in stderr
     assert not NIK_RUN.search(stderr)
     # Row 1 has only its name and village left: a candidate for review at most. Row 2 has only
@@ -146,6 +152,13 @@ def test_unreadable_file_is_exit_2(tmp_path, db, content):
         run(path, "--out", tmp_path / "o.csv")
     assert error.value.returncode == 2
     assert "tidak dapat dibaca" in str(error.value) and "cannot be read" in str(error.value)
+
+
+def test_output_that_cannot_be_written_is_exit_2(tmp_path, participants):
+    with pytest.raises(CommandError) as error:
+        run(write_csv(tmp_path / "d.csv", ROWS), "--out", tmp_path / "no" / "such" / "o.csv")
+    assert error.value.returncode == 2
+    assert str(error.value).startswith("Berkas hasil o.csv tidak dapat ditulis: ")
 
 
 def test_missing_file_is_exit_2(tmp_path, db):

@@ -2,16 +2,6 @@
 budget use and what a sponsor funded — each cut to scope and role."""
 
 import pytest
-from tests.programmes.conftest import (
-    BLAHBATUH,
-    KERAMAS,
-    PERING,
-    SABA,
-    make_funding,
-    make_programme,
-    make_sponsor,
-    protect,
-)
 
 from cakupan.errors import OutOfScope, PermissionDenied
 from cakupan.programmes.selectors import (
@@ -23,6 +13,16 @@ from cakupan.programmes.selectors import (
     region_protection,
     sponsor_summary,
     village_programme_map,
+)
+from tests.programmes.conftest import (
+    BLAHBATUH,
+    KERAMAS,
+    PERING,
+    SABA,
+    make_funding,
+    make_programme,
+    make_sponsor,
+    protect,
 )
 
 

@@ -4,6 +4,9 @@ and that sponsors see aggregates only."""
 import re
 
 from django.conf import settings
+
+from cakupan.audit.models import AuditEntry
+from cakupan.programmes.models import Roster
 from tests.programmes.conftest import (
     BLAHBATUH,
     KERAMAS,
@@ -13,9 +16,6 @@ from tests.programmes.conftest import (
     make_sponsor,
     protect,
 )
-
-from cakupan.audit.models import AuditEntry
-from cakupan.programmes.models import Roster
 
 
 def english(client):

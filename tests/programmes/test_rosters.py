@@ -5,14 +5,6 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
-from tests.programmes.conftest import (
-    KERAMAS,
-    SABA,
-    make_funding,
-    make_programme,
-    make_sponsor,
-    protect,
-)
 
 from cakupan.audit.models import AuditEntry
 from cakupan.errors import InvalidInput, OutOfScope, PermissionDenied
@@ -25,6 +17,14 @@ from cakupan.programmes.rosters import (
     rosters_import,
 )
 from cakupan.programmes.selectors import roster_overview
+from tests.programmes.conftest import (
+    KERAMAS,
+    SABA,
+    make_funding,
+    make_programme,
+    make_sponsor,
+    protect,
+)
 
 HEADER = "kode_wilayah,jenis,unit,periode,jumlah,sumber\n"
 

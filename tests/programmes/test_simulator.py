@@ -5,11 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from tests.programmes.conftest import (
-    BLAHBATUH,
-    BLAHBATUH_VILLAGES,
-    SABA,
-)
 
 from cakupan.errors import InvalidInput, OutOfScope, PermissionDenied
 from cakupan.programmes.rates import IncomeTooLow
@@ -19,6 +14,11 @@ from cakupan.programmes.simulator import (
     simulate_target,
     simulate_villages,
     workers_needed,
+)
+from tests.programmes.conftest import (
+    BLAHBATUH,
+    BLAHBATUH_VILLAGES,
+    SABA,
 )
 
 ON = date(2024, 6, 1)

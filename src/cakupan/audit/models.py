@@ -60,6 +60,7 @@ class AuditEntry(models.Model):
         "roster.save": _("Staff roster saved"),
         "roster.import": _("Staff rosters imported"),
         "linkage.decide": _("Person match decided"),
+        "linkage.link": _("People list matched to the registry"),
         "award.cycle_create": _("Award cycle created"),
         "award.stage_close": _("Award stage closed"),
         "award.stage_dates": _("Award stage dates changed"),

@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from cakupan.coverage.models import CoverageFact, CoverageSnapshot
+from cakupan.lib.locks import registry_write
 from cakupan.registry.selectors import period_end, period_parse
 
 # Rollup levels: tingkat → width of the code prefix (0 = Indonesia as a whole).
@@ -56,7 +57,9 @@ def facts_refresh(periode: str, *, log: Callable[[str], None] | None = None) -> 
     year, month = period_parse(periode)
     started = time.monotonic()
     fact = CoverageFact._meta.db_table
-    with transaction.atomic(), connection.cursor() as c:
+    # The registry lock: a refresh running beside an import's (or another refresh) would delete
+    # the other's fresh rows unseen and insert its own beside them (PostgreSQL, read committed).
+    with registry_write(), connection.cursor() as c:
         if connection.vendor == "postgresql":
             # Group in memory (a hash aggregate) rather than a sort spilled to disk.
             c.execute("SET LOCAL work_mem = '64MB'")

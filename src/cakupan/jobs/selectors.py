@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from cakupan.accounts.scope import Actor
 from cakupan.errors import NotFound
 from cakupan.jobs.models import Job
+from cakupan.jobs.services import job_reap
 
 
 def job_list(*, actor: Actor) -> QuerySet[Job]:
-    """Jobs in the viewer's region, newest first."""
+    """Jobs in the viewer's region, newest first; a job whose worker died shows as failed."""
+    job_reap()
     return Job.objects.visible_to(actor)
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from cakupan.jobs.models import Job, JobState
+from cakupan.lib.locks import is_running, running
 
 JobFunction = Callable[[dict[str, Any], "Progress"], dict[str, Any]]
 _KINDS: dict[str, JobFunction] = {}
@@ -105,8 +108,40 @@ def job_submit(
     return job
 
 
+WORKER_DIED = (
+    "Pekerja latar berhenti sebelum pekerjaan ini selesai (dimatikan atau mogok); hasilnya tidak "
+    "disimpan. Kirim ulang pekerjaan ini. / The background worker stopped before this job "
+    "finished (killed or crashed); its result was not saved. Submit the job again."
+)
+
+
+def job_reap() -> int:
+    """Mark running jobs whose worker died as failed, and delete the uploads they leave; returns
+    how many. A worker holds `running("job", id)` while it runs a job, and a dead process holds
+    no lock, so this tells a dead worker from a slow one, whatever killed it."""
+    reaped = 0
+    for job in Job.objects.filter(state=JobState.RUNNING).only("pk", "params"):
+        if is_running("job", job.pk):
+            continue
+        reaped += Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+            state=JobState.FAILED,
+            finished_at=timezone.now(),
+            result={"error": WORKER_DIED},
+        )
+        upload = (job.params or {}).get("path")
+        if upload and Path(upload).resolve().is_relative_to(Path(settings.UPLOAD_DIR).resolve()):
+            Path(upload).unlink(missing_ok=True)  # uploads hold personal data: keep none
+    return reaped
+
+
 def job_run(job_id: int) -> Job:
     """Run one queued job to its end, recording state, progress, log and result or error."""
+    job_reap()
+    with running("job", job_id):  # taken before the claim, so a running job always holds it
+        return _job_run(job_id)
+
+
+def _job_run(job_id: int) -> Job:
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
         state=JobState.RUNNING, started_at=timezone.now()
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _KEPT = 4
 _MIN_LENGTH_TO_KEEP = 12
 
@@ -11,3 +13,12 @@ def mask_nik(nik: str) -> str:
     if len(nik) < _MIN_LENGTH_TO_KEEP:
         return "*" * len(nik)
     return nik[:_KEPT] + "*" * (len(nik) - 2 * _KEPT) + nik[-_KEPT:]
+
+
+_NIK_RUN = re.compile(r"(?<!\d)[1-9]\d{15}(?!\d)")
+
+
+def mask_nik_runs(text: str) -> str:
+    """Mask every NIK-looking run (16 digits, not starting with 0) inside free text, such as a
+    NIK typed into the KPJ column and echoed by its error message."""
+    return _NIK_RUN.sub(lambda m: mask_nik(m.group(0)), text)

@@ -62,6 +62,7 @@ CHUNK = 4096  # list rows blocked and scored at a time (bounds the candidate pai
 MAX_BLOCK = 2000  # a birth-date or village+word block larger than this is skipped (placeholders)
 PRUNE_BITS = -8.0  # candidates whose odds cannot reach 2^-8 are not compared by name
 FETCH = 50_000  # registry rows fetched at a time
+NEAR_ROWS = 1000  # lists up to this long load only their possible candidates from the database
 
 Progress = Callable[[int, int | None], None]
 METHODS = ("nik", "probabilistik", "tinjau", "tidak_cocok")
@@ -306,6 +307,9 @@ class RegistryFrame:
         self.ids, self.nik, self.dob, self.sex, self.region = ids, nik, dob, sex, region
         self.names = names
         self.vocabulary = vocabulary  # given-names string → id, shared with the lists matched
+        # How many participants the registry holds (for the prior): more than the rows when only
+        # the candidates of a short list were loaded (`registry_load(near=…)`).
+        self.size = len(ids)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -419,19 +423,99 @@ def _province_dob_key(region: np.ndarray, dob: np.ndarray) -> np.ndarray:
     return region // 10**8 * 10**8 + dob
 
 
-def registry_load(periode: str | None = None) -> RegistryFrame:
+# Registry columns as the matcher wants them, converted by the database: NIK as a number (-1 when
+# not 16 digits), birth date as YYYYMMDD (0 unknown), sex 1 L / 2 P / 0.
+_SELECT = {
+    "postgresql": (
+        "SELECT p.id, CASE WHEN p.nik ~ '^[1-9][0-9]{{15}}$' THEN CAST(p.nik AS bigint) ELSE -1 END,"
+        " p.nama, COALESCE(CAST(to_char(p.tanggal_lahir, 'YYYYMMDD') AS integer), 0),"
+        " CASE p.jenis_kelamin WHEN 'L' THEN 1 WHEN 'P' THEN 2 ELSE 0 END, p.kode_wilayah"
+        " FROM {p} p"
+    ),
+    "sqlite": (
+        "SELECT p.id, CASE WHEN length(p.nik) = 16 AND p.nik NOT GLOB '*[^0-9]*'"
+        " AND substr(p.nik, 1, 1) <> '0' THEN CAST(p.nik AS INTEGER) ELSE -1 END,"
+        " p.nama, COALESCE(CAST(strftime('%%Y%%m%%d', p.tanggal_lahir) AS INTEGER), 0),"
+        " CASE p.jenis_kelamin WHEN 'L' THEN 1 WHEN 'P' THEN 2 ELSE 0 END, p.kode_wilayah"
+        " FROM {p} p"
+    ),
+}
+_SELECT_PLAIN = (
+    "SELECT p.id, p.nik, p.nama, p.tanggal_lahir, p.jenis_kelamin, p.kode_wilayah FROM {p} p"
+)
+# `value IN <list parameter>`, one parameter whatever the list's length.
+_IN_LIST = {"postgresql": "{col} = ANY(%s)", "sqlite": "{col} IN (SELECT value FROM json_each(%s))"}
+
+
+def _near(people: Sequence[Person]) -> tuple[list[str], list[date], list[str]]:
+    """What the candidates of `people` can share with them (`_candidates`): the NIKs one typo
+    from theirs, the birth dates they are blocked on, their villages."""
+    nik = np.array([v for v in (_nik_int(p.nik) for p in people) if v >= 0], dtype=np.int64)
+    niks = (
+        {f"{v}" for v in _nik_variants(nik).ravel().tolist() if v >= 10**15} if len(nik) else set()
+    )
+    dob = np.fromiter((_date_int(p.tanggal_lahir) for p in people), np.int64, count=len(people))
+    from_nik = np.array([_nik_birth(v) for v in nik.tolist()], dtype=np.int64)
+    dates = {
+        date(v // 10000, v // 100 % 100, v % 100)
+        for v in np.concatenate((dob, _swapped(dob), from_nik)).tolist()
+        if v > 0
+    }
+    villages = set()
+    for p in people:
+        code = _region_int(p.kode_wilayah)
+        if code % 10000:
+            d = f"{code:010d}"
+            villages.add(f"{d[:2]}.{d[2:4]}.{d[4:6]}.{d[6:]}")
+    return sorted(niks), sorted(dates), sorted(villages)
+
+
+def registry_load(
+    periode: str | None = None, *, near: Sequence[Person] | None = None
+) -> RegistryFrame:
     """The registry (`registry_participant`) as a frame, in one query fetched in chunks; with
-    `periode`, only participants with a membership row in that period."""
+    `periode`, only participants with a membership row in that period. With `near`, only the
+    participants that can be candidates for those people (the same blocks as the matcher's, so
+    the same answers), plus a count of all for the prior: a short list loads in a blink."""
+    import json
+
     from django.db import connection
 
     from cakupan.registry.models import Membership, Participant
 
     p, m = Participant._meta.db_table, Membership._meta.db_table
-    sql = f"SELECT p.id, p.nik, p.nama, p.tanggal_lahir, p.jenis_kelamin, p.kode_wilayah FROM {p} p"
-    params: list[str] = []
+    vendor = connection.vendor
+    converted = vendor in _SELECT
+    sql = (_SELECT[vendor] if converted else _SELECT_PLAIN).format(p=p)
+    where: list[str] = []
+    params: list[Any] = []
     if periode is not None:
-        sql += f" WHERE p.id IN (SELECT participant_id FROM {m} WHERE periode = %s)"
+        where.append(f"p.id IN (SELECT participant_id FROM {m} WHERE periode = %s)")
         params.append(periode)
+    size = None
+    if near is not None and vendor in _IN_LIST:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {p} p" + (f" WHERE {where[0]}" if where else ""), params
+            )
+            size = cursor.fetchone()[0]
+        niks, dates, villages = _near(near)
+        if vendor == "sqlite":
+            lists: list[Any] = [json.dumps(niks), json.dumps([d.isoformat() for d in dates])]
+            lists.append(json.dumps(villages))
+        else:
+            lists = [niks, dates, villages]
+        template = _IN_LIST[vendor]
+        where.append(
+            "("
+            + " OR ".join(
+                template.format(col=col) for col in ("p.nik", "p.tanggal_lahir", "p.kode_wilayah")
+            )
+            + ")"
+        )
+        params.extend(lists)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     columns: list[list[Any]] = [[], [], [], [], [], []]
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
@@ -439,9 +523,17 @@ def registry_load(periode: str | None = None) -> RegistryFrame:
             for column, values in zip(columns, zip(*rows, strict=True), strict=True):
                 column.extend(values)
     ids, nik, nama, lahir, sex, region = columns
-    return RegistryFrame.from_columns(
-        ids=ids, nik=nik, nama=nama, tanggal_lahir=lahir, jenis_kelamin=sex, kode_wilayah=region
+    frame = RegistryFrame.from_columns(
+        ids=ids,
+        nik=np.array(nik, dtype=np.int64) if converted else nik,
+        nama=nama,
+        tanggal_lahir=np.array(lahir, dtype=np.int64) if converted else lahir,
+        jenis_kelamin=np.array(sex, dtype=np.int8) if converted else sex,
+        kode_wilayah=region,
     )
+    if size is not None:
+        frame.size = size
+    return frame
 
 
 # --- The list side ---------------------------------------------------------------------------------
@@ -820,7 +912,7 @@ def people_match(
         progress(int(ok.sum()), n)
 
     # 2. Probabilistic, a chunk of rows at a time.
-    prior = max(PRIOR_BITS, math.log2(max(len(registry), 1)) - PRIOR_DISCOUNT_BITS)
+    prior = max(PRIOR_BITS, math.log2(max(registry.size, 1)) - PRIOR_DISCOUNT_BITS)
     rest = all_rows[best < 0]
     done = n - len(rest)
     for start in range(0, len(rest), CHUNK):
@@ -899,6 +991,6 @@ def people_link(
     keys = [person_key(p) for p in people]
     decided = decisions_for(set(keys))
     if registry is None:
-        registry = registry_load(periode)
+        registry = registry_load(periode, near=people if len(people) <= NEAR_ROWS else None)
     decisions = {i: decided[k] for i, k in enumerate(keys) if k in decided}
     return people_match(people, registry, decisions=decisions, progress=progress)

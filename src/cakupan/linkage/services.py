@@ -1,8 +1,10 @@
-"""Writes of the linkage app: staff decisions on proposed matches, and the key that ties a
-decision to a list row without storing the row's NIK."""
+"""Writes of the linkage app: staff decisions on proposed matches (with the key that ties a
+decision to a list row without storing the row's NIK), and matching a list file to a result file
+(`cakupan link`)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -174,14 +176,17 @@ def _person(baris: int, row: dict[str, str], notes: list[CellNote]) -> Person:
     if text := row.get("tanggal_lahir", "").strip():
         try:
             born = parse_date(text, "tanggal_lahir")
-        except CellProblem as problem:
+        except CellProblem:
+            shown = mask_nik_runs(text)
             notes.append(
                 CellNote(
                     baris,
                     "tanggal_lahir",
-                    problem.kode,
-                    mask_nik_runs(problem.pesan_id) + " Dianggap kosong.",
-                    mask_nik_runs(problem.message_en) + " Taken as empty.",
+                    "tanggal_tidak_valid",
+                    f"{shown!r} bukan tanggal yang sah (YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY);"
+                    " dianggap kosong.",
+                    f"{shown!r} is not a valid date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY);"
+                    " taken as empty.",
                 )
             )
     sex = ""
@@ -236,20 +241,25 @@ def file_link(
     result.rows = len(matches)
     result.methods = Counter({m: 0 for m in METHODS})
     result.methods.update(m.metode for m in matches)
+    # Written beside the target and renamed into place: a killed run never leaves a partial
+    # OUT file that looks complete.
+    partial = out_path.with_name(f".{out_path.name}.{os.getpid()}.partial")
     try:
-        with open(out_path, "w", encoding="utf-8", newline="") as out:
+        with open(partial, "w", encoding="utf-8", newline="") as out:
             out.writelines(
                 csv_lines(
                     OUTPUT_COLUMNS, ((m.baris, m.nik, f"{m.skor:.4f}", m.metode) for m in matches)
                 )
             )
+        os.replace(partial, out_path)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise OutputUnwritable(berkas=out_path.name, alasan=error.strerror or str(error)) from None
     result.seconds = time.perf_counter() - started
     audit_record(
         actor=acting_user,
         action="linkage.link",
         rows=result.rows,
-        detail={"berkas": path.name, "periode": periode or "", **result.methods},
+        detail={"berkas": mask_nik_runs(path.name), "periode": periode or "", **result.methods},
     )
     return result

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cakupan.errors import InvalidInput, NotFound
+from cakupan.lib.paging import BoundedPageNumberPagination
 from cakupan.registry.models import Employer, Membership, Participant
 from cakupan.registry.selectors import (
     employer_list,
@@ -36,7 +37,7 @@ class ParticipantOut(Schema):
 
 
 @router.get("", response=list[ParticipantOut], summary="Participants in your region")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def participants(
     request: HttpRequest, nama: str | None = None, kode_wilayah: str | None = None
 ) -> QuerySet[Participant]:
@@ -117,7 +118,7 @@ employers_router = Router(tags=["registry"])
     summary="Employers in your region, by NPP, NIB, NPWP or name",
     openapi_extra={"parameters": [{"name": "npp", "in": "query", "example": "10000001"}]},
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def employers(
     request: HttpRequest,
     npp: str | None = None,

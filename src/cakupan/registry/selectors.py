@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from cakupan.accounts.scope import Actor, require_capability
 from cakupan.errors import InvalidInput, NotFound
-from cakupan.lib.masking import mask_nik
+from cakupan.lib.masking import mask_nik, mask_nik_runs
 from cakupan.lib.names import name_key, name_normal
 from cakupan.regions.selectors import within_q
 from cakupan.registry.models import Employer, Membership, Participant
@@ -126,7 +126,8 @@ def participant_get(*, actor: Actor, participant_id: int) -> Participant:
     """One participant `actor` may read, or NotFound."""
     participant = participant_list(actor=actor).filter(pk=participant_id).first()
     if participant is None:
-        raise NotFound(apa=f"Peserta #{participant_id}", what=f"Participant #{participant_id}")
+        shown = mask_nik_runs(str(participant_id))  # a NIK typed into the URL is not echoed
+        raise NotFound(apa=f"Peserta #{shown}", what=f"Participant #{shown}")
     return participant
 
 
@@ -156,7 +157,8 @@ def employer_list(*, actor: Actor, search: str | None = None) -> QuerySet[Employ
 def employer_get(*, actor: Actor, employer_id: int) -> Employer:
     employer = employer_list(actor=actor).filter(pk=employer_id).first()
     if employer is None:
-        raise NotFound(apa=f"Pemberi kerja #{employer_id}", what=f"Employer #{employer_id}")
+        shown = mask_nik_runs(str(employer_id))
+        raise NotFound(apa=f"Pemberi kerja #{shown}", what=f"Employer #{shown}")
     return employer
 
 

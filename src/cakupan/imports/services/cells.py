@@ -58,7 +58,7 @@ def parse_money(value: str, kolom: str) -> int:
         text = text.replace(".", "").replace(",", "")
     try:
         amount = int(text) if text.lstrip("-").isdigit() else round(float(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # "1e400", "inf": no amount (found by fuzzing)
         raise CellProblem(
             "angka_tidak_valid",
             f"Kolom {kolom}: {value!r} bukan jumlah rupiah.",

@@ -10,7 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from cakupan.errors import CakupanError
-from cakupan.lib.masking import mask_nik
+from cakupan.lib.masking import mask_nik, mask_nik_runs
 from cakupan.lib.tabular import safe_cell
 
 REPORT_COLUMNS = ("baris", "kolom", "nilai", "kode", "pesan", "message")
@@ -40,9 +40,11 @@ class Problem:
 def problem(
     baris: int, kolom: str, nilai: str, error: CakupanError, *, warning: bool = False
 ) -> Problem:
-    """A report line; a NIK-looking value is always masked, whatever the column."""
+    """A report line; a NIK-looking value is always masked, whatever the column, and so is one
+    inside a message (a NIK typed into the KPJ column is echoed by the KPJ error)."""
     shown = mask_nik(nilai) if kolom == "nik" or (len(nilai) == 16 and nilai.isdigit()) else nilai
-    pesan, message = error.pesan_id, error.message_en
+    shown = mask_nik_runs(shown)
+    pesan, message = mask_nik_runs(error.pesan_id), mask_nik_runs(error.message_en)
     if warning:
         pesan, message = "Peringatan (tetap diimpor): " + pesan, "Warning (imported): " + message
     return Problem(baris, kolom, shown[:200], error.kode, pesan, message, warning)

@@ -1,7 +1,8 @@
 """`cakupan import participants FILE --period YYYY-MM`, `cakupan import employers FILE`,
 `cakupan import workforce FILE`, `cakupan import businesses FILE` and `cakupan import wages FILE`.
 
-Exit 0 all good; 1 rows rejected (nothing imported unless --partial); 2 unreadable file.
+Exit 0 all good; 1 rows rejected (nothing imported unless --partial); 2 unreadable file; 3 not
+run because another import held the registry too long (nothing changed: run it again).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class Command(CakupanCommand):
 
     def _report(self, result: ImportResult) -> None:
         r = result.record
-        if r.outcome == Outcome.UNREADABLE:
+        if r.outcome in (Outcome.UNREADABLE, Outcome.FAILED):
             self.stderr.write(r.message.replace(" / ", "\n"))
             return
         for p in result.problems[:20]:
