@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cakupan.lib.masking import mask_nik_runs
+
 
 class CakupanError(Exception):
     """An error a user can act on, worded in Indonesian (`pesan`) and English (`message`)."""
@@ -22,13 +24,14 @@ class CakupanError(Exception):
 
     @property
     def pesan_id(self) -> str:
-        """The Indonesian message with its fields filled in."""
-        return self.pesan.format(**self.fields)
+        """The Indonesian message with its fields filled in (any NIK in them masked: messages
+        reach screens, logs and API clients that may not see NIKs)."""
+        return mask_nik_runs(self.pesan.format(**self.fields))
 
     @property
     def message_en(self) -> str:
-        """The English message with its fields filled in."""
-        return self.message.format(**self.fields)
+        """The English message with its fields filled in, NIKs masked."""
+        return mask_nik_runs(self.message.format(**self.fields))
 
     def as_dict(self) -> dict[str, str]:
         """The JSON error body of design.md: `{"kode", "pesan", "message"}`."""

@@ -188,6 +188,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "programmes": programmes,
             "can_create": user.can("programmes.manage"),  # type: ignore[attr-defined]
+            "can_pay": user.can("programmes.payments"),  # type: ignore[attr-defined]
         },
     )
 

@@ -23,8 +23,6 @@ NAVIGATION = (
     NavEntry("compliance", _("Compliance"), "compliance.view"),
     NavEntry("programmes_overview", _("Programmes"), "programmes.view"),
     NavEntry("programme_list", _("Village programmes"), "programmes.beneficiaries"),
-    NavEntry("programme_payments", _("Payments"), "programmes.payments"),
-    NavEntry("programmes_simulator", _("What-if simulator"), "programmes.simulate"),
     NavEntry("award_home", _("Paritrana Award"), "award.view"),
     NavEntry("imports", _("Imports"), "registry.import"),
     NavEntry("jobs", _("Jobs"), "jobs.view"),
