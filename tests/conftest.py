@@ -123,10 +123,11 @@ def _audit_triggers(enabled: bool) -> None:
 
 @pytest.fixture
 def migrated_state(transactional_db: None) -> Iterator[None]:
-    """The database as `migrate` leaves it (triggers on, regions, wages, rates and funding rules
-    loaded) during the test."""
+    """The database as `migrate` leaves it (triggers on; regions, wages, rates, funding rules and
+    the award's default rubrics loaded) during the test."""
     from django.apps import apps
 
+    from cakupan.award.models import RubricVersion
     from cakupan.compliance.models import MinimumWage
     from cakupan.programmes.models import PremiumRate
     from cakupan.regions.models import Region
@@ -134,6 +135,8 @@ def migrated_state(transactional_db: None) -> Iterator[None]:
     _audit_triggers(True)
     if not Region.objects.exists():
         importlib.import_module("cakupan.regions.migrations.0002_load_regions").load(apps, None)
+    if not RubricVersion.objects.exists():
+        importlib.import_module("cakupan.award.migrations.0002_default_rubrics").load(apps, None)
     seeds = (
         (MinimumWage, ("cakupan.compliance.migrations.0002_minimum_wages",)),
         (

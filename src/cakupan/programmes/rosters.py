@@ -385,7 +385,7 @@ def roster_protection(
 ) -> list[RosterRow]:
     """Per unit and period: the roster count, the people protected (distinct participants with a
     paid month in that period from programmes of the matching group, matched as
-    selectors._roster_match says), the share and the programmes behind it. A unit's count is
+    selectors.rosters._roster_match says), the share and the programmes behind it. A unit's count is
     carried to later periods until a newer roster replaces it (`RosterRow.dibawa`)."""
     overview = roster_overview(actor=actor, kode_wilayah=kode_wilayah, jenis=jenis)
     return overview.rows if periode is None else overview.rows_in(periode)

@@ -45,6 +45,7 @@ from cakupan.award.models import (
     IndicatorKind,
 )
 from cakupan.award.services.cycles import stage_require
+from cakupan.award.services.scores import score_write
 from cakupan.errors import InvalidInput, PermissionDenied
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -349,12 +350,6 @@ def evidence_verify(
     return evidence
 
 
-def plain(value: Decimal) -> str:
-    """A score as people write it: 70, 72.5 (no trailing zeros)."""
-    text = f"{value.normalize():f}"
-    return text
-
-
 def score_parse(value: Any, indicator: Indicator) -> Decimal:
     """A score typed by a person, checked against the indicator's scale."""
     text = str(value if value is not None else "").strip().replace(",", ".")
@@ -380,32 +375,17 @@ def assessor_score_set(
     _indicator_of(candidate, indicator, IndicatorKind.BUKTI)
     stage_require(candidate.cycle, "assess", acting_user=acting_user, target=candidate)
     value = score_parse(nilai, indicator)
-    with transaction.atomic():
-        score, created = AssessorScore.objects.select_for_update().get_or_create(
-            candidate=candidate,
-            indicator=indicator,
-            assessor=acting_user,  # type: ignore[misc]
-            defaults={"nilai": value, "catatan": catatan.strip()[:1000]},
-        )
-        before = None if created else plain(score.nilai)
-        if not created:
-            score.nilai = value
-            score.catatan = catatan.strip()[:1000]
-            score.save(update_fields=["nilai", "catatan", "updated_at"])
-        audit_record(
-            actor=acting_user,
-            action="score.change",
-            target=candidate,
-            region_code=candidate.kode_wilayah,
-            detail={
-                "penilai": "asesor",
-                "siklus": candidate.cycle.kode,
-                "indikator": indicator.kode,
-                "dari": before,
-                "menjadi": plain(value),
-            },
-        )
-    return score
+    return score_write(
+        model=AssessorScore,
+        lookup={"candidate": candidate, "indicator": indicator, "assessor": acting_user},
+        value=value,
+        catatan=catatan,
+        candidate=candidate,
+        cycle=candidate.cycle,
+        indicator=indicator,
+        penilai="asesor",
+        acting_user=acting_user,
+    )
 
 
 def evidence_download_record(

@@ -27,7 +27,8 @@ from cakupan.award.models import (
     JuryScore,
 )
 from cakupan.award.services.cycles import stage_require
-from cakupan.award.services.evidence import plain, score_parse
+from cakupan.award.services.evidence import score_parse
+from cakupan.award.services.scores import plain, score_write
 from cakupan.errors import InvalidInput, NotFound, PermissionDenied
 from cakupan.regions.selectors import region_get
 
@@ -246,31 +247,17 @@ def jury_score_set(
             f"{indicator.kode} is not an interview indicator of this candidate",
         )
     value = score_parse(nilai, indicator)
-    with transaction.atomic():
-        score, created = JuryScore.objects.select_for_update().get_or_create(
-            assignment=assignment,
-            indicator=indicator,
-            defaults={"nilai": value, "catatan": catatan.strip()[:1000]},
-        )
-        before = None if created else plain(score.nilai)
-        if not created:
-            score.nilai = value
-            score.catatan = catatan.strip()[:1000]
-            score.save(update_fields=["nilai", "catatan", "updated_at"])
-        audit_record(
-            actor=acting_user,
-            action="score.change",
-            target=candidate,
-            region_code=candidate.kode_wilayah,
-            detail={
-                "penilai": "juri",
-                "siklus": assignment.cycle.kode,
-                "indikator": indicator.kode,
-                "dari": before,
-                "menjadi": plain(value),
-            },
-        )
-    return score
+    return score_write(
+        model=JuryScore,
+        lookup={"assignment": assignment, "indicator": indicator},
+        value=value,
+        catatan=catatan,
+        candidate=candidate,
+        cycle=assignment.cycle,
+        indicator=indicator,
+        penilai="juri",
+        acting_user=acting_user,
+    )
 
 
 def jury_sheet_save(
