@@ -288,3 +288,32 @@ def test_customary_officials_are_told_apart_from_village_officials(db, officer_g
     shares = {r.jenis: (r.jumlah, r.dilindungi) for r in overview.rows_in("2023-12")}
     assert shares == {"perangkat_desa": (12, 10), "prajuru_desa_adat": (7, 7), "non_asn": (5, 0)}
     assert overview.unmatched == {"2023-12": 3}
+
+
+def test_each_roster_kind_has_its_own_share():
+    from cakupan.programmes.selectors import roster_kind_shares
+    from cakupan.programmes.selectors.rosters import RosterRow
+
+    rows = [
+        RosterRow("51", "non_asn", "Dinas A", "Dinas A", "2023-12", "2023-12", 200, 199, ""),
+        RosterRow("51", "non_asn", "Dinas B", "Dinas B", "2023-12", "2023-12", 50, 50, ""),
+        RosterRow(
+            "51.04.01.2001",
+            "perangkat_desa",
+            "51.04.01.2001",
+            "Batubulan",
+            "2023-12",
+            "2023-12",
+            12,
+            3,
+            "",
+        ),
+    ]
+    shares = {
+        label: (str(persen), protected, listed)
+        for label, persen, protected, listed in roster_kind_shares(rows)
+    }
+    assert shares == {
+        "Non-civil-servant staff (non-ASN)": ("99.60", 249, 250),
+        "Village officials (perangkat desa)": ("25.00", 3, 12),
+    }

@@ -257,7 +257,7 @@ def programmes_demo_load(*, seed: int = 2023, periode: str = "2023-12") -> dict[
     rosters = []
     nonasn_villages: dict[str, int] = defaultdict(int)
     for unit, count in staff:
-        protected = count - (1 if count >= 10 else 0)  # a new hire or two not yet enrolled
+        protected = count - (1 if count >= 20 else 0)  # a new hire not yet enrolled
         for _ in range(protected):
             if not pool:
                 break

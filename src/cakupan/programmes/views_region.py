@@ -43,6 +43,7 @@ from cakupan.programmes.selectors import (
     programme_list,
     protection_trend,
     region_protection,
+    roster_kind_shares,
     roster_overview,
     sponsor_list,
     sponsor_summary,
@@ -341,6 +342,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     if periode:
         period_parse(periode)
     rows = data.rows_in(periode)
+    kind_shares = roster_kind_shares(rows)
     points = [
         TrendPoint(p.periode, p.dilindungi, p.jumlah or None, p.persen, False) for p in data.trend
     ]
@@ -357,6 +359,7 @@ def staff(request: HttpRequest) -> HttpResponse:
             "data": data,
             "rows": rows,
             "point": data.point(periode),
+            "kind_shares": kind_shares if len(kind_shares) > 1 else [],
             "unmatched": data.unmatched.get(periode or "", 0),
             "chart": trend_chart(points, None) if points else None,
             "upload_form": upload_form,

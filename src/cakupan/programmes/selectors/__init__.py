@@ -34,6 +34,7 @@ from cakupan.programmes.selectors.rosters import (
     RosterOverview,
     RosterRow,
     RosterTrendPoint,
+    roster_kind_shares,
     roster_overview,
     roster_village,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "programmes_running",
     "protection_trend",
     "region_protection",
+    "roster_kind_shares",
     "roster_overview",
     "roster_village",
     "sponsor_list",

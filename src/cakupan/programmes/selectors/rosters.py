@@ -338,3 +338,18 @@ def roster_overview(
         trend=trend,
         unmatched=match.unmatched,
     )
+
+
+def roster_kind_shares(rows: list[RosterRow]) -> list[tuple[str, Decimal | None, int, int]]:
+    """(kind label, share %, protected, on the rosters) per roster kind of `rows`: non-ASN staff
+    and village officials are different promises, so each gets its own share."""
+    labels = dict(RosterKind.choices)
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        total = totals.setdefault(r.jenis, [0, 0])
+        total[0] += r.dilindungi
+        total[1] += r.jumlah
+    return [
+        (str(labels.get(k, k)), coverage_percent(protected, listed), protected, listed)
+        for k, (protected, listed) in sorted(totals.items())
+    ]
