@@ -7,56 +7,13 @@ import pytest
 from cakupan.accounts.scope import SystemActor
 from cakupan.coverage.facts import facts_refresh
 from cakupan.coverage.selectors import coverage_table
+from tests.programmes.test_services_helpers import paid_month
 
 
 @pytest.fixture
 def sponsored(participants):
     """Ni Made Batubulan's December 2023 paid by her village's programme."""
-    from cakupan.programmes.models import (
-        Beneficiary,
-        Funding,
-        Invoice,
-        Programme,
-        Sponsor,
-        SponsoredMonth,
-    )
-
-    sponsor = Sponsor.objects.create(
-        jenis="desa", nama="Desa Batubulan", kode_wilayah="51.04.01.2001"
-    )
-    funding = Funding.objects.create(
-        sponsor=sponsor, sumber="ADD", tahun_anggaran=2023, jumlah=10**7
-    )
-    programme = Programme.objects.create(
-        nama="Batubulan 2023",
-        sponsor=sponsor,
-        funding=funding,
-        kode_wilayah="51.04.01.2001",
-        kelompok_sasaran="petani",
-        penghasilan=1_000_000,
-        iuran=16_800,
-        bulan_mulai="2023-01",
-        durasi_bulan=12,
-        status="disetujui",
-    )
-    person = participants[0]
-    beneficiary = Beneficiary.objects.create(
-        programme=programme,
-        kode_wilayah="51.04.01.2001",
-        baris=1,
-        nama=person.nama,
-        participant=person,
-    )
-    invoice = Invoice.objects.create(
-        nomor="INV-1-202312", programme=programme, bulan="2023-12", peserta=1, jumlah=16_800
-    )
-    SponsoredMonth.objects.create(
-        participant=person,
-        periode="2023-12",
-        programme=programme,
-        beneficiary=beneficiary,
-        invoice=invoice,
-    )
+    paid_month(participants[0], "2023-12")
     facts_refresh("2023-12")
 
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from cakupan.accounts.scope import SystemActor
 from cakupan.coverage.selectors import coverage_table
 from cakupan.registry.models import Membership, Participant
+from tests.programmes.test_services_helpers import paid_month
 
 HEADER = "nik,nama,tanggal_lahir,jenis_kelamin,kpj,segmen,npp,kode_wilayah,pekerjaan,program,upah,tmt,bulan_iuran_terakhir\n"
 
@@ -17,58 +18,8 @@ HEADER = "nik,nama,tanggal_lahir,jenis_kelamin,kpj,segmen,npp,kode_wilayah,peker
 @pytest.fixture
 def paid_january(participants):
     """Wayan Batubulan (lapsed: paid through 2023-12) sponsored and paid for 2024-01."""
-    from cakupan.programmes.models import (
-        Beneficiary,
-        Funding,
-        Invoice,
-        Programme,
-        Sponsor,
-        SponsoredMonth,
-    )
-
-    sponsor = Sponsor.objects.create(
-        jenis="desa", nama="Desa Batubulan", kode_wilayah="51.04.01.2001"
-    )
-    funding = Funding.objects.create(
-        sponsor=sponsor, sumber="ADD", tahun_anggaran=2024, jumlah=10**7
-    )
-    programme = Programme.objects.create(
-        nama="Batubulan 2024",
-        sponsor=sponsor,
-        funding=funding,
-        kode_wilayah="51.04.01.2001",
-        kelompok_sasaran="petani",
-        penghasilan=1_000_000,
-        iuran=16_800,
-        bulan_mulai="2024-01",
-        durasi_bulan=12,
-        status="disetujui",
-    )
     person = participants[1]
-    beneficiary = Beneficiary.objects.create(
-        programme=programme,
-        kode_wilayah="51.04.01.2001",
-        baris=1,
-        nama=person.nama,
-        participant=person,
-        jenis_kelamin="L",
-        pekerjaan="petani",
-    )
-    invoice = Invoice.objects.create(
-        nomor="INV-1-202401",
-        programme=programme,
-        bulan="2024-01",
-        peserta=1,
-        jumlah=16_800,
-        status="lunas",
-    )
-    SponsoredMonth.objects.create(
-        participant=person,
-        periode="2024-01",
-        programme=programme,
-        beneficiary=beneficiary,
-        invoice=invoice,
-    )
+    paid_month(person, "2024-01")
     return person
 
 

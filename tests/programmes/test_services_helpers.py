@@ -152,3 +152,58 @@ def beneficiary(programme, baris: int, nik_: str, nama: str, born: date, sex: st
         pekerjaan=fields.pop("pekerjaan", "petani"),
         **fields,
     )
+
+
+def paid_month(person: Participant, periode: str, *, village: str = BATUBULAN):
+    """One month of a village programme paid for `person`, written straight to the tables (no
+    services): sponsor, funding line, approved programme, beneficiary, paid invoice, paid month."""
+    from cakupan.programmes.models import (
+        Beneficiary,
+        Funding,
+        Invoice,
+        Programme,
+        Sponsor,
+        SponsoredMonth,
+    )
+
+    sponsor = Sponsor.objects.create(jenis="desa", nama="Desa Batubulan", kode_wilayah=village)
+    year = int(periode[:4])
+    funding = Funding.objects.create(
+        sponsor=sponsor, sumber="ADD", tahun_anggaran=year, jumlah=20_160_000
+    )
+    programme = Programme.objects.create(
+        nama=f"Batubulan {year}",
+        sponsor=sponsor,
+        funding=funding,
+        kode_wilayah=village,
+        kelompok_sasaran="petani",
+        penghasilan=1_000_000,
+        iuran=16_800,
+        bulan_mulai=f"{year}-01",
+        durasi_bulan=12,
+        status="disetujui",
+    )
+    beneficiary = Beneficiary.objects.create(
+        programme=programme,
+        kode_wilayah=village,
+        baris=1,
+        nama=person.nama,
+        jenis_kelamin=person.jenis_kelamin,
+        pekerjaan="petani",
+        participant=person,
+    )
+    invoice = Invoice.objects.create(
+        nomor=f"INV-{programme.pk}-{periode.replace('-', '')}",
+        programme=programme,
+        bulan=periode,
+        peserta=1,
+        jumlah=16_800,
+        status="lunas",
+    )
+    return SponsoredMonth.objects.create(
+        participant=person,
+        periode=periode,
+        programme=programme,
+        beneficiary=beneficiary,
+        invoice=invoice,
+    )
