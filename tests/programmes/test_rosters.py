@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import xlsxwriter
+from django.utils import translation
 
 from cakupan.audit.models import AuditEntry
 from cakupan.errors import InvalidInput, OutOfScope, PermissionDenied
@@ -309,10 +310,11 @@ def test_each_roster_kind_has_its_own_share():
             "",
         ),
     ]
-    shares = {
-        label: (str(persen), protected, listed)
-        for label, persen, protected, listed in roster_kind_shares(rows)
-    }
+    with translation.override("en"):
+        shares = {
+            label: (str(persen), protected, listed)
+            for label, persen, protected, listed in roster_kind_shares(rows)
+        }
     assert shares == {
         "Non-civil-servant staff (non-ASN)": ("99.60", 249, 250),
         "Village officials (perangkat desa)": ("25.00", 3, 12),
