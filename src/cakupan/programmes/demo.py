@@ -8,14 +8,18 @@ Every programme runs January–December of that year with all twelve months invo
 
 from __future__ import annotations
 
+import csv
 import random
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Model
 
+from cakupan.accounts.models import User
 from cakupan.programmes.models import (
     Beneficiary,
     Funding,
@@ -36,8 +40,12 @@ from cakupan.programmes.models import (
 )
 from cakupan.programmes.rates import premium_monthly
 from cakupan.programmes.rules import funding_check
+from cakupan.programmes.services.beneficiaries import beneficiaries_match, beneficiaries_upload
+from cakupan.programmes.services.lists import COLUMNS
+from cakupan.programmes.services.programmes import programme_create
+from cakupan.programmes.services.sponsors import funding_create, sponsor_create
 from cakupan.regions.models import Region
-from cakupan.registry.models import Membership, Participant
+from cakupan.registry.models import Employer, Membership, Participant
 from cakupan.registry.selectors import active_q
 
 # Share of each regency's villages running a programme (Gianyar leads, as it did in the award).
@@ -209,8 +217,6 @@ def programmes_demo_load(*, seed: int = 2023, periode: str = "2023-12") -> dict[
     )
     csr.npp = _first_npp("51.03")
     csr.save(update_fields=["npp"])
-    from cakupan.accounts.models import User
-
     if (user := User.objects.filter(username="sponsor").first()) is not None:
         csr.users.add(user)
     csr_funding = Funding.objects.create(
@@ -324,8 +330,6 @@ def programmes_demo_load(*, seed: int = 2023, periode: str = "2023-12") -> dict[
 
 
 def _first_npp(regency: str) -> str:
-    from cakupan.registry.models import Employer
-
     return (
         Employer.objects.filter(kode_wilayah__startswith=regency)
         .values_list("npp", flat=True)
@@ -432,15 +436,6 @@ def village_demo_load(*, seed: int = 2023, periode: str = "2023-12") -> dict[str
     """The demo village operator's own work in progress, made through the real services: Batubulan
     (Gianyar) plans to protect its farmers from January of the next year with ADD money; its list
     is uploaded and matched, with a few rows still to fix and a few matches to review."""
-    import tempfile
-    from pathlib import Path
-
-    from cakupan.accounts.models import User
-    from cakupan.programmes.services.beneficiaries import beneficiaries_match, beneficiaries_upload
-    from cakupan.programmes.services.lists import COLUMNS
-    from cakupan.programmes.services.programmes import programme_create
-    from cakupan.programmes.services.sponsors import funding_create, sponsor_create
-
     operator = User.objects.filter(username="desa").first()
     if operator is None or not Participant.objects.filter(kode_wilayah=BATUBULAN).exists():
         return {}
@@ -494,8 +489,6 @@ def village_demo_load(*, seed: int = 2023, periode: str = "2023-12") -> dict[str
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "daftar-batubulan.csv"
         with open(path, "w", encoding="utf-8", newline="") as f:
-            import csv
-
             writer = csv.writer(f)
             writer.writerow(COLUMNS)
             writer.writerows(rows)
